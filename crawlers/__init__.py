@@ -1,0 +1,1 @@
+"""Collect funding calls, tenders and news from the sources in `config/sources.yaml`."""

@@ -1,0 +1,71 @@
+"""Run one crawl of several sources in one Scrapy process and report on each source."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from search.backend import SearchBackend
+from search.health import HealthStore, SourceRun
+
+from . import settings as default_settings
+from .config import SourceBase
+from .spiders import SPIDERS
+
+
+def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
+          overrides: dict[str, Any] | None = None) -> list[SourceRun]:
+    """Crawl `sources` concurrently; one failing source never stops the others.
+
+    Every source's run is recorded in `health` and returned, in the order given.
+    """
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(overrides or {}, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawlers: list[tuple[SourceBase, Crawler]] = []
+    for source in sources:
+        crawler = process.create_crawler(SPIDERS[source.type])
+        _count_failures(crawler)
+        process.crawl(crawler, source=source, backend=backend)
+        crawlers.append((source, crawler))
+    process.start()
+    runs = [_run(source, crawler) for source, crawler in crawlers]
+    for run in runs:
+        health.record(run)
+    return runs
+
+
+def _count_failures(crawler: Crawler) -> None:
+    """A callback or pipeline that raises loses one item or page, never the source."""
+
+    def on_error(failure, response=None, spider=None, **_):
+        spider.errors.append(f"{getattr(response, 'url', '?')}: {failure.getErrorMessage()}")
+        crawler.stats.inc_value("observatorio/failed")
+
+    crawler.signals.connect(on_error, signal=signals.spider_error)
+    crawler.signals.connect(on_error, signal=signals.item_error)
+
+
+def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
+    stats = crawler.stats.get_stats()
+    now = datetime.now(UTC)
+    errors = list(getattr(crawler.spider, "errors", []))
+    if crawler.spider is None:
+        errors.append("the spider did not start (see the log)")
+    prefix = "downloader/response_status_count/"
+    return SourceRun(
+        source=source.id,
+        started=stats.get("start_time", now),
+        finished=stats.get("finish_time", now),
+        new=stats.get("observatorio/new", 0),
+        updated=stats.get("observatorio/updated", 0),
+        unchanged=stats.get("observatorio/unchanged", 0),
+        failed=stats.get("observatorio/failed", 0) + stats.get("observatorio/invalid", 0),
+        http_statuses={k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)},
+        errors=errors,
+    )

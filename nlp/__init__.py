@@ -1,0 +1,5 @@
+"""Text in, annotations out: language, topics, dates, money, organisations, embeddings."""
+
+from .enricher import enrich
+
+__all__ = ["enrich"]

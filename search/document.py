@@ -1,0 +1,127 @@
+"""The one record every layer speaks of (see ARCHITECTURE.md, "The document")."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = ["Amount", "Attachment", "Document", "Kind", "ValidationError", "document_id"]
+
+# Deadlines given as a bare date close at the end of that day in Costa Rica.
+LOCAL_TZ = timezone(timedelta(hours=-6), "America/Costa_Rica")
+
+
+class Kind(StrEnum):
+    funding_call = "funding_call"
+    tender = "tender"
+    news = "news"
+    event = "event"
+
+
+class Amount(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class Attachment(BaseModel):
+    """A linked file (terms of reference, bases, cartel) and its extracted text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    title: str = ""
+    text: str = ""
+    error: str | None = None
+
+
+class Document(BaseModel):
+    """A funding call, tender, news item or event, as stored and served."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: str = Field(min_length=1, max_length=256)
+    url: str
+    source: str
+    kind: Kind
+    title: str = Field(min_length=1)
+    summary: str = ""
+    body: str = ""
+    lang: str = Field(default="und", pattern=r"^([a-z]{2}|und)$")
+    published: datetime | None = None
+    published_estimated: bool = False  # no date in the source: Last-Modified or fetch time
+    fetched: datetime | None = None
+    deadline: date | datetime | None = None
+    amount: Amount | None = None
+    organizations: list[str] = Field(default_factory=list)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    categories: list[str] = Field(default_factory=list)  # e.g. OCDS item classifications
+    topics: list[str] = Field(default_factory=list)
+    topic_scores: dict[str, float] = Field(default_factory=dict)
+    topic_evidence: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    keyphrases: list[str] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    embedding: list[float] | None = None
+    content_hash: str = ""
+    duplicate_of: str | None = None
+
+    @field_validator("published", "fetched")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value) if value else value
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline(cls, value: date | datetime | None) -> date | datetime | None:
+        return as_utc(value) if isinstance(value, datetime) else value
+
+    @property
+    def deadline_at(self) -> datetime | None:
+        """The deadline as a UTC instant: a bare date closes at 23:59:59 Costa Rica time."""
+        if self.deadline is None or isinstance(self.deadline, datetime):
+            return self.deadline
+        return datetime.combine(self.deadline, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        at = self.deadline_at
+        return at is not None and at >= (now or datetime.now(UTC))
+
+    def searchable_text(self) -> str:
+        """Everything a keyword search should find: body and attachment text."""
+        parts = [self.body, *(a.text for a in self.attachments if a.text)]
+        return "\n\n".join(p for p in parts if p)
+
+    def with_content_hash(self) -> Document:
+        return self.model_copy(update={"content_hash": content_hash(self)})
+
+    def to_dict(self, *, embedding: bool = True) -> dict[str, Any]:
+        """Serialise to JSON-ready data (ISO 8601 dates); the API omits the embedding."""
+        return self.model_dump(mode="json", exclude=None if embedding else {"embedding"})
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls.model_validate(data)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def document_id(url: str, ocid: str | None = None) -> str:
+    """The OCDS ocid where there is one, else a short hash of the canonical URL."""
+    if ocid:
+        return ocid
+    return hashlib.sha256(url.encode()).hexdigest()[:24]
+
+
+def content_hash(doc: Document) -> str:
+    """Hash the fields a publisher edits, so a re-crawl can tell updated from unchanged."""
+    parts = [doc.title, doc.summary, doc.searchable_text(), str(doc.deadline or ""),
+             doc.amount.model_dump_json() if doc.amount else ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

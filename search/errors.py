@@ -1,0 +1,31 @@
+"""Errors raised by the search layer, under one root class."""
+
+
+class SearchError(Exception):
+    """Root of every error the search layer raises on purpose."""
+
+
+class InvalidQuery(SearchError, ValueError):
+    """A search parameter is malformed or out of range; `field` names it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotSupported(SearchError):
+    """The backend does not implement an optional capability."""
+
+
+class BackendUnavailable(SearchError):
+    """The backend cannot be loaded or reached."""
+
+
+class IndexingError(SearchError):
+    """Some documents could not be indexed; `failures` maps id to reason."""
+
+    def __init__(self, failures: dict[str, str]):
+        first = next(iter(failures.items()), ("?", "?"))
+        super().__init__(f"{len(failures)} document(s) not indexed, e.g. {first[0]}: {first[1]}")
+        self.failures = failures

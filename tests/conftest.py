@@ -1,0 +1,52 @@
+"""Shared fixtures: a data directory per test and real local HTTP servers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import FIXTURES
+
+# Keyword-only NLP unless a test asks for embeddings: loading torch costs seconds per process.
+os.environ.setdefault("OBSERVATORIO_EMBEDDING_MODEL", "none")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty OBSERVATORIO_DATA_DIR for this test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("OBSERVATORIO_DATA_DIR", str(folder))
+    return folder
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def fixture_server() -> Iterator[str]:
+    """tests/fixtures served over real HTTP on loopback; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(FIXTURES)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[str]:
+    """The bundled demo site, rendered for today; yields the base URL."""
+    from web.demo_site import DemoSite
+
+    site = DemoSite()
+    yield site.start()
+    site.stop()

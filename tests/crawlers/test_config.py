@@ -1,0 +1,68 @@
+import pytest
+
+from crawlers.config import DEFAULT_SOURCES, DEMO_SOURCES, ConfigError, load_sources, select
+from tests.helpers import run_cli, write_sources
+
+GOOD = """  - id: micitt_convocatorias
+    kind: funding_call
+    type: feed
+    url: https://www.micitt.go.cr/feed
+    language: es
+    country: CR
+"""
+
+
+def test_a_valid_catalogue_loads(tmp_path):
+    (source,) = load_sources(write_sources(tmp_path / "s.yaml", GOOD))
+    assert source.id == "micitt_convocatorias" and source.type == "feed"
+
+
+def test_the_bundled_catalogues_are_valid():
+    assert load_sources(DEMO_SOURCES, base_url="http://127.0.0.1:1")
+    assert load_sources(DEFAULT_SOURCES)
+
+
+def edit(old: str, new: str) -> str:
+    return GOOD.replace(old, new)
+
+
+@pytest.mark.parametrize(("broken", "line", "fragment"), [
+    (edit("CR\n", "CR\n    colour: red\n"), 8, "sources[0].colour: unknown key"),
+    (edit("kind: funding_call", "kind: poster"), 3, "sources[0].kind"),
+    (edit("https://www.micitt.go.cr/feed", "ftp//nope"), 5, "sources[0].url: 'ftp//nope' is not an absolute"),
+    (edit("language: es", "language: spanish"), 6, "sources[0].language"),
+    (edit("    type: feed\n", ""), 2, "sources[0]"),
+    (edit("id: micitt_convocatorias", "id: MICITT feed"), 2, "sources[0].id"),
+    (GOOD + GOOD, 8, "sources[1].id: source id 'micitt_convocatorias' is used twice"),
+    (edit("es\n", "es\n   bad: indent\n"), 7, "invalid YAML"),
+    (edit("type: feed", "type: feed\n    listing: {a: b}"), 5, "sources[0].listing: unknown key"),
+])
+def test_errors_name_file_line_and_field(tmp_path, broken, line, fragment):
+    path = write_sources(tmp_path / "sources.yaml", broken)
+    with pytest.raises(ConfigError) as error:
+        load_sources(path)
+    assert str(error.value).startswith(f"{path}:{line}: ")
+    assert fragment in str(error.value)
+
+
+def test_relative_urls_need_a_base(tmp_path):
+    path = write_sources(tmp_path / "s.yaml", GOOD.replace("https://www.micitt.go.cr/feed", "/feed.xml"))
+    with pytest.raises(ConfigError, match="not an absolute"):
+        load_sources(path)
+    assert load_sources(path, base_url="http://127.0.0.1:8080")[0].url == "http://127.0.0.1:8080/feed.xml"
+
+
+def test_select_by_id(tmp_path):
+    sources = load_sources(write_sources(tmp_path / "s.yaml", GOOD))
+    assert select(sources, None) == sources
+    with pytest.raises(ConfigError, match="unknown source id 'nope'"):
+        select(sources, ["nope"])
+
+
+def test_the_cli_refuses_a_malformed_catalogue_in_one_line(tmp_path):
+    path = write_sources(tmp_path / "sources.yaml", GOOD.replace("kind: funding_call", "kind: poster"))
+    result = run_cli("crawl", "--sources", str(path), env={"OBSERVATORIO_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{path}:3: sources[0].kind" in result.stderr

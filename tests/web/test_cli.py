@@ -1,0 +1,46 @@
+"""The CLI's contract: commands, one-line errors, exit codes."""
+
+import json
+
+import pytest
+
+from search.backend import get_backend
+from tests.helpers import run_cli
+from tests.search.test_backend_contract import CORPUS
+
+
+@pytest.mark.parametrize("args", [
+    ["frobnicate"], ["search", "--size", "many"], ["crawl", "--bogus"], ["digest", "--format", "pdf"], [],
+])
+def test_bad_arguments_give_one_line_and_exit_2(args):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("observatorio")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_source_id_is_a_usage_error(data_dir):
+    result = run_cli("crawl", "--source", "nope")
+    assert result.returncode == 2 and "unknown source id 'nope'" in result.stderr
+
+
+def test_search_json_is_the_api_shape(data_dir):
+    backend = get_backend("sqlite")
+    backend.upsert(CORPUS)
+    backend.close()
+    result = run_cli("search", "inteligencia", "--kind", "funding_call", "--json")
+    body = json.loads(result.stdout)
+    assert body["total"] == 1 and body["items"][0]["id"] == "ai-call"
+    assert set(body["facets"]) == {"topic", "kind", "source", "lang"}
+    listing = run_cli("search", "--open")
+    assert listing.stdout.startswith("2 result(s)")
+
+
+def test_sources_lists_health(data_dir, tmp_path):
+    from tests.crawlers.test_config import GOOD
+    from tests.helpers import write_sources
+
+    path = write_sources(tmp_path / "s.yaml", GOOD)
+    result = run_cli("sources", "--sources", str(path))
+    assert result.returncode == 0
+    assert "micitt_convocatorias" in result.stdout and "never run" in result.stdout

@@ -1,0 +1,109 @@
+"""What the CLI commands do, kept apart from argument parsing."""
+
+from __future__ import annotations
+
+import json
+from itertools import islice
+from typing import IO, Any
+
+from search.backend import get_backend
+from search.health import HealthStore, SourceRun
+
+ENRICH_BATCH = 64
+# The demo site is ours and on loopback: no need to be gentle with it.
+DEMO_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                       "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+
+
+def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
+                     out: IO[str] | None = None) -> list[SourceRun]:
+    from crawlers.runner import crawl
+
+    runs = crawl(sources, get_backend(), HealthStore(), overrides)
+    print_report(runs, out)
+    return runs
+
+
+def print_report(runs: list[SourceRun], out: IO[str] | None = None) -> None:
+    print(f"{'source':<34} {'status':<8} {'new':>5} {'upd':>5} {'same':>5} {'fail':>5}  error", file=out)
+    for run in runs:
+        error = run.errors[0] if run.errors else ""
+        more = f" (+{len(run.errors) - 1} more)" if len(run.errors) > 1 else ""
+        print(f"{run.source:<34} {run.status:<8} {run.new:>5} {run.updated:>5} {run.unchanged:>5} "
+              f"{run.failed:>5}  {error}{more}", file=out)
+    failed = sum(1 for r in runs if r.status == "failed")
+    print(f"{len(runs)} source(s), {failed} failed, {sum(r.new for r in runs)} new, "
+          f"{sum(r.updated for r in runs)} updated", file=out)
+
+
+def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
+    """The `enrich` contract: a JSON object per line in, the same with annotations out.
+
+    A malformed line is reported on stderr with its number and skipped; the others are
+    annotated, and the exit status says some were skipped.
+    """
+    import nlp
+
+    status = 0
+    numbered = enumerate(lines, start=1)
+    while batch := list(islice(numbered, ENRICH_BATCH)):
+        records = []
+        for number, line in batch:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("title", ""), str):
+                    raise ValueError("expected an object with a string 'title'")
+            except ValueError as exc:
+                print(f"stdin:{number}: skipped: {exc}", file=err)
+                status = 1
+                continue
+            records.append(record)
+        for record in nlp.enrich(records, embed=False):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return status
+
+
+def serve(host: str, port: int) -> None:
+    import waitress
+
+    from . import create_app
+
+    print(f"Observatorio TIC: http://{host}:{port}/", flush=True)
+    waitress.serve(create_app(), host=host, port=port, threads=8)
+
+
+def demo(host: str, port: int) -> None:
+    """Serve the bundled demo site, crawl it into the data directory, then serve the UI."""
+    from crawlers.config import DEMO_SOURCES, load_sources
+
+    from .demo_site import DemoSite
+
+    site = DemoSite()
+    base_url = site.start()
+    print(f"Demo sources served at {base_url}", flush=True)
+    crawl_and_report(load_sources(DEMO_SOURCES, base_url=base_url), DEMO_CRAWL_SETTINGS)
+    try:
+        serve(host, port)
+    finally:
+        site.stop()
+
+
+def print_sources(sources: list, out: IO[str] | None = None) -> None:
+    health = {h.source: h for h in HealthStore().health([s.id for s in sources])}
+    print(f"{'source':<34} {'type':<5} {'kind':<13} {'health':<28} last run", file=out)
+    for source in sources:
+        h = health[source.id]
+        if h.last_run is None:
+            state, last = "never run", "-"
+        else:
+            last = f"{h.last_run.finished:%Y-%m-%d %H:%M} ({h.last_run.found} docs)"
+            state = (f"failing since {h.failing_since:%Y-%m-%d}" if h.consecutive_failures
+                     else h.last_run.status.upper() if h.last_run.status == "ok" else h.last_run.status)
+            if h.flagged:
+                state += " [!]"
+        print(f"{source.id:<34} {source.type:<5} {source.kind.value:<13} {state:<28} {last}", file=out)
+        if h.last_run and h.last_run.errors:
+            print(f"{'':<34} last error: {h.last_run.errors[0]}", file=out)
