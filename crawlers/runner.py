@@ -26,7 +26,7 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.update(overrides or {}, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawlers: list[tuple[SourceBase, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.type])

@@ -28,6 +28,9 @@ def load_model(name: str):
     """Load a sentence-transformers model from a local path or cache, never from the network."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no progress bars in crawl reports
 
     return SentenceTransformer(name, device="cpu")
 

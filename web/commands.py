@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from itertools import islice
 from typing import IO, Any
 
@@ -67,12 +68,17 @@ def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
 
 
 def serve(host: str, port: int) -> None:
+    """Serve on waitress; the address is printed once the socket is listening."""
     import waitress
 
     from . import create_app
 
-    print(f"Observatorio TIC: http://{host}:{port}/", flush=True)
-    waitress.serve(create_app(), host=host, port=port, threads=8)
+    # A crawl earlier in this process (demo) left Scrapy's signal handlers installed.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    server = waitress.create_server(create_app(), host=host, port=port, threads=8)
+    print(f"Observatorio TIC: http://{host}:{server.effective_port}/", flush=True)
+    server.run()
 
 
 def demo(host: str, port: int) -> None:
