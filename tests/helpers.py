@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,10 @@ def write_sources(path: Path, *entries: str) -> Path:
     """A sources.yaml holding the given YAML list entries."""
     path.write_text("sources:\n" + "".join(entries), encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -20,8 +20,8 @@ def at(day: date) -> datetime:
 def backend(data_dir):
     docs = [
         # four quiet weeks of blockchain before a busy AI week
-        *(doc(f"bc{i}", f"Blockchain {i}", topics=["blockchain"], published=at(MONDAY - timedelta(days=3 + 7 * (i % 4))))
-          for i in range(8)),
+        *(doc(f"bc{i}", f"Blockchain {i}", topics=["blockchain"],
+              published=at(MONDAY - timedelta(days=3 + 7 * (i % 4)))) for i in range(8)),
         doc("ai1", "Fondo de IA", kind="funding_call", topics=["ai"], published=at(MONDAY),
             deadline=MONDAY + timedelta(days=10)),
         doc("ai2", "Licitación de IA", kind="tender", topics=["ai"], published=at(MONDAY + timedelta(days=2)),

@@ -1,0 +1,62 @@
+"""Send e-mail through the SMTP server named by OBSERVATORIO_SMTP_URL."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections.abc import Iterable
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from search.errors import SearchError
+
+DEFAULT_SENDER = "observatorio@localhost"
+
+
+class MailError(SearchError):
+    """E-mail is not configured, or the SMTP server refused or could not be reached."""
+
+
+def smtp_settings(url: str | None = None) -> dict:
+    """Parse smtp://[user:password@]host[:port][?from=address]; smtps:// for implicit TLS,
+    smtp+starttls:// to upgrade the connection."""
+    url = url or os.environ.get("OBSERVATORIO_SMTP_URL")
+    if not url:
+        raise MailError("OBSERVATORIO_SMTP_URL is not set, e.g. smtp+starttls://user:pass@mail.example.org:587")
+    parts = urlsplit(url)
+    schemes = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
+    if parts.scheme not in schemes or not parts.hostname:
+        raise MailError(f"OBSERVATORIO_SMTP_URL must look like smtp://host:port, not {url!r}")
+    return {
+        "scheme": parts.scheme, "host": parts.hostname, "port": parts.port or schemes[parts.scheme],
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "sender": parse_qs(parts.query).get("from", [DEFAULT_SENDER])[0],
+    }
+
+
+def send(messages: Iterable[EmailMessage], url: str | None = None) -> dict[str, str]:
+    """Send every message over one connection; return {recipient: reason} for those refused.
+
+    A refused recipient does not stop the others; an unreachable server stops everything.
+    """
+    settings = smtp_settings(url)
+    client = smtplib.SMTP_SSL if settings["scheme"] == "smtps" else smtplib.SMTP
+    refused: dict[str, str] = {}
+    try:
+        with client(settings["host"], settings["port"], timeout=30) as smtp:
+            if settings["scheme"] == "smtp+starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if settings["user"]:
+                smtp.login(settings["user"], settings["password"] or "")
+            for message in messages:
+                if "From" not in message:
+                    message["From"] = settings["sender"]
+                try:
+                    smtp.send_message(message)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    refused[message["To"]] = str(exc)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"could not send through {settings['host']}:{settings['port']}: {exc}") from exc
+    return refused
