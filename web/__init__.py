@@ -52,7 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.from_mapping(test_config)
-    app.config.setdefault("SECRET_KEY", _secret_key(Path(app.config["DATA_DIR"])))
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would not do
+        app.config["SECRET_KEY"] = _secret_key(Path(app.config["DATA_DIR"]))
     backend.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

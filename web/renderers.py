@@ -57,11 +57,12 @@ def atom(documents: Iterable[Document], title: str, self_url: str, page_url: str
         entry = feed.add_entry(order="append")
         entry.id(item_url(doc))
         entry.title(doc.title)
-        entry.link(href=item_url(doc), rel="alternate", type="text/html")
-        entry.link(href=doc.url, rel="related")
+        # One link only: feedgen 1.0 drops `rel` on entry links, and two would both be "alternate".
+        entry.link(href=item_url(doc))
         entry.published(stamp)
         entry.updated(stamp)
-        entry.summary("\n\n".join(p for p in (facts(doc), doc.summary or doc.body[:600]) if p))
+        source = gettext("Fuente: %(url)s", url=doc.url)
+        entry.summary("\n\n".join(p for p in (facts(doc), doc.summary or doc.body[:600], source) if p))
         for slug in doc.topics:
             entry.category(term=slug, label=topic_label(slug))
     feed.updated(latest)
