@@ -39,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json = HtmlSafeJSONProvider(app)
     app.config.from_mapping(
+        DEBUG=False,  # never from FLASK_DEBUG: only a test or development config may turn it on
         DATA_DIR=str(data_dir()),
         SEARCH_BACKEND=os.environ.get("OBSERVATORIO_SEARCH_BACKEND") or "sqlite",
         ADMIN_PASSWORD=os.environ.get("OBSERVATORIO_ADMIN_PASSWORD") or None,

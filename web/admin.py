@@ -21,7 +21,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_FAILURES = 5  # wrong passwords from one address within LOCKOUT_SECONDS before it must wait
 LOCKOUT_SECONDS = 15 * 60
-_failures: dict[str, deque[float]] = defaultdict(deque)
 
 
 @bp.before_request
@@ -40,8 +39,14 @@ def login_required(view):
     return wrapped
 
 
+def _failures(address: str) -> deque[float]:
+    """Times of this address's recent wrong passwords, kept on the app."""
+    failures = current_app.extensions.setdefault("observatorio_login_failures", defaultdict(deque))
+    return failures[address]
+
+
 def _locked_out(address: str) -> bool:
-    recent = _failures[address]
+    recent = _failures(address)
     while recent and recent[0] < time.monotonic() - LOCKOUT_SECONDS:
         recent.popleft()
     return len(recent) >= MAX_FAILURES
@@ -55,14 +60,14 @@ def login():
             error = gettext("Demasiados intentos fallidos. Espere 15 minutos.")
         elif hmac.compare_digest(request.form.get("password", "").encode(),
                                  current_app.config["ADMIN_PASSWORD"].encode()):
-            _failures.pop(address, None)
+            _failures(address).clear()
             session.clear()
             session.permanent = True
             session["admin"] = True
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
         else:
-            _failures[address].append(time.monotonic())
+            _failures(address).append(time.monotonic())
             error = gettext("Contraseña incorrecta.")
     return render_template("admin/login.html", error=error), 401 if error else 200
 
