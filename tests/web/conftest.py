@@ -33,7 +33,8 @@ COPY = doc("full-call-copy", "Fondo PROPYME de innovación en ciberseguridad", k
            source="demo_b", duplicate_of="full-call", topics=["cybersecurity"],
            deadline=date(2099, 12, 15), published=NOW - timedelta(days=3))
 TIMED = doc("timed-tender", "Licitación de servidores para la nube municipal", kind="tender",
-            deadline=datetime.combine(datetime.now(CR).date() + timedelta(days=1), time(12), CR), amount=Amount(value=1500.5, currency="USD"),
+            deadline=datetime.combine(datetime.now(CR).date() + timedelta(days=1), time(12), CR),
+            amount=Amount(value=1500.5, currency="USD"),
             organizations=["Municipalidad de Osa"], topics=["cloud"], published=NOW - timedelta(days=20))
 SEEDED = [*CORPUS, HOSTILE, FULL, COPY, TIMED]
 

@@ -85,7 +85,8 @@ def test_dashboard_shows_source_health_and_taxonomy_status(admin, data_dir):
     store = HealthStore(data_dir / "health.db")
     start = datetime.now(UTC) - timedelta(days=3)
     for day in range(3):
-        store.record(SourceRun("fix_broken", start + timedelta(days=day), start + timedelta(days=day, minutes=1),
+        began = start + timedelta(days=day)
+        store.record(SourceRun("fix_broken", began, began + timedelta(minutes=1),
                                errors=["HTTP 404 on http://127.0.0.1/feeds/missing.xml"]))
     page = admin.get("/admin/").get_data(as_text=True)
     assert "fix_rss" in page and "Nunca ejecutada" in page

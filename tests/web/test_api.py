@@ -63,7 +63,8 @@ def test_a_wrong_method_is_405_in_the_same_shape(client):
     assert response.get_json()["error"]["status"] == response.status_code
 
 
-@pytest.mark.parametrize("q", ['"', "a OR", "NEAR(", "*", "-", "title:x", "'; DROP TABLE x; --", "%00", "\x00"])
+@pytest.mark.parametrize("q", ['"', "a OR", "NEAR(", "*", "-", "title:x", "'; DROP TABLE x; --", "%00",
+                               "\x00"])
 def test_hostile_queries_never_500(client, q):
     assert client.get("/api/search", query_string={"q": q}).status_code == 200
 
@@ -100,8 +101,8 @@ def test_openapi_document_is_valid_and_covers_every_route(app, client):
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
     documented = set(spec["paths"])
-    rules = {rule.rule.replace("<doc_id>", "{id}").replace("<slug>", "{slug}") for rule in app.url_map.iter_rules()
-             if rule.endpoint.startswith(("api.", "feeds."))}
+    rules = {rule.rule.replace("<doc_id>", "{id}").replace("<slug>", "{slug}")
+             for rule in app.url_map.iter_rules() if rule.endpoint.startswith(("api.", "feeds."))}
     assert rules - {"/api/openapi.json"} == documented
     search_params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "topic", "kind", "lang", "source", "open", "published_from", "published_to", "sort",
@@ -111,7 +112,8 @@ def test_openapi_document_is_valid_and_covers_every_route(app, client):
 
 
 def test_healthz(client):
-    assert client.get("/healthz").get_json() == {"status": "ok", "backend": "sqlite", "documents": len(SEEDED)}
+    body = client.get("/healthz").get_json()
+    assert body == {"status": "ok", "backend": "sqlite", "documents": len(SEEDED)}
 
 
 def test_an_unreachable_backend_is_503_not_500(data_dir):

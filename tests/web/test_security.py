@@ -11,8 +11,9 @@ from web import create_app
 # Every page, feed and API response that shows the hostile document (title, summary, evidence).
 SURFACES = [
     "/", "/?q=inteligencia", "/?topic=ai", "/?q=inteligencia&sort=deadline", "/items/hostile",
-    "/items/ai-call", "/opportunities", "/opportunities?topic=ai", "/topics/ai", "/search.atom?q=inteligencia",
-    "/topics/ai/feed.atom", "/api/search?q=inteligencia", "/api/items/hostile", "/api/search?topic=ai",
+    "/items/ai-call", "/opportunities", "/opportunities?topic=ai", "/topics/ai",
+    "/search.atom?q=inteligencia", "/topics/ai/feed.atom", "/api/search?q=inteligencia", "/api/items/hostile",
+    "/api/search?topic=ai",
 ]
 
 
