@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 from flask import url_for
@@ -23,6 +24,7 @@ CSV_COLUMNS = ("id", "kind", "title", "published", "deadline", "amount", "curren
 # A cell starting with one of these is a formula to a spreadsheet: crawled text must not run.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REMINDER = timedelta(days=-3)
+CSV_BATCH = 200  # rows per chunk sent: one chunk per row doubles the cost of an export
 
 
 def item_url(doc: Document) -> str:
@@ -103,7 +105,7 @@ def _event(doc: Document, stamp: datetime) -> Event:
 
 
 def csv_rows(documents: Iterable[Document]) -> Iterator[str]:
-    """CSV text, one chunk per row, starting with a BOM so spreadsheets read it as UTF-8."""
+    """CSV text in chunks of CSV_BATCH rows, starting with a BOM so spreadsheets read it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -115,16 +117,20 @@ def csv_rows(documents: Iterable[Document]) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()
-    for doc in documents:
-        writer.writerow([_cell(value) for value in _csv_values(doc)])
-        yield flush()
+    # url_for per row costs as much as the rest of the row: build the item URL from a prefix.
+    page_prefix = url_for("search.item", doc_id="-", _external=True)[:-1]
+    for number, doc in enumerate(documents, start=1):
+        writer.writerow([_cell(value) for value in _csv_values(doc, page_prefix + quote(doc.id, safe=""))])
+        if number % CSV_BATCH == 0:
+            yield flush()
+    yield flush()
 
 
-def _csv_values(doc: Document) -> list:
+def _csv_values(doc: Document, page: str) -> list:
     return [doc.id, doc.kind.value, doc.title, doc.published.isoformat() if doc.published else "",
             doc.deadline.isoformat() if doc.deadline else "", _number(doc.amount.value) if doc.amount else "",
             doc.amount.currency if doc.amount else "", "; ".join(doc.organizations), " ".join(doc.topics),
-            doc.source, doc.lang, doc.country or "", doc.url, item_url(doc), doc.summary]
+            doc.source, doc.lang, doc.country or "", doc.url, page, doc.summary]
 
 
 def _number(value: float) -> int | float:
@@ -133,4 +139,4 @@ def _number(value: float) -> int | float:
 
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text[:1] in FORMULA_START else text
