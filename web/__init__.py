@@ -60,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     csrf.init_app(app)
+    app.before_request(params.reject_unexpected_parameters)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
     for module in (pages, opportunities, topics, trends, feeds, api, admin):

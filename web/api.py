@@ -24,8 +24,6 @@ def search():
 
 @bp.get("/api/items/<doc_id>")
 def item(doc_id: str):
-    if request.args:
-        raise InvalidQuery(next(iter(request.args)), "is not a known parameter")
     backend = get_backend()
     doc = backend.get(doc_id)
     if doc is None:

@@ -16,6 +16,14 @@ from .labels import OPPORTUNITY_KINDS
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 OPPORTUNITY_PARAMS = ("topic", "kind", "page")
+# Machine endpoints that take no query parameters: one given is a mistake worth a 400.
+NO_PARAMETERS = ("api.item", "api.topics", "api.openapi", "api.healthz", "feeds.topic_atom")
+
+
+def reject_unexpected_parameters() -> None:
+    """Before a request: a parameter sent to an endpoint that takes none is an InvalidQuery."""
+    if request.endpoint in NO_PARAMETERS and request.args:
+        raise InvalidQuery(next(iter(request.args)), "is not a known parameter")
 
 
 def search_query(args: MultiDict | None = None, **defaults: Any) -> SearchQuery:

@@ -1,16 +1,15 @@
 """The app, its test client and a seeded index in a temporary data directory."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from search.backend import get_backend
 from search.document import Amount
-from tests.search.test_backend_contract import CORPUS, doc
+from tests.search.test_backend_contract import CORPUS, NOW, doc
 from web import create_app
 
-NOW = datetime.now(UTC)
 CR = ZoneInfo("America/Costa_Rica")
 HOSTILE_TITLE = '<script>alert("x")</script><img src=x onerror=alert(1)> inteligencia'
 HOSTILE = doc("hostile", HOSTILE_TITLE,
@@ -31,7 +30,7 @@ FULL = doc("full-call", "Fondo PROPYME de innovación en ciberseguridad", kind="
            published=NOW - timedelta(days=4))
 COPY = doc("full-call-copy", "Fondo PROPYME de innovación en ciberseguridad", kind="funding_call",
            source="demo_b", duplicate_of="full-call", topics=["cybersecurity"],
-           deadline=date(2099, 12, 15), published=NOW - timedelta(days=3))
+           deadline=date(2099, 12, 15), published=NOW - timedelta(days=5))  # days apart: no ties
 TIMED = doc("timed-tender", "Licitación de servidores para la nube municipal", kind="tender",
             deadline=datetime.combine(datetime.now(CR).date() + timedelta(days=1), time(12), CR),
             amount=Amount(value=1500.5, currency="USD"),

@@ -39,7 +39,8 @@ BAD_SEARCHES = [
 
 @pytest.mark.parametrize("url", [f"/api/search?{q}" for q in BAD_SEARCHES] + [
     "/api/trends?weeks=0", "/api/trends?weeks=105", "/api/trends?weeks=x", "/api/trends?topic=nope",
-    "/api/trends?bogus=1", "/api/items/ai-call?bogus=1",
+    "/api/trends?bogus=1", "/api/items/ai-call?bogus=1", "/api/topics?x=1", "/api/openapi.json?x=1",
+    "/healthz?x=1",
 ])
 def test_bad_parameters_are_400_with_one_error_shape(client, url):
     response = client.get(url)
