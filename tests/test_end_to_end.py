@@ -65,7 +65,7 @@ def test_the_search_page_shows_tagged_results(demo):
     base, _ = demo
     with urllib.request.urlopen(f"{base}/?q=inteligencia+artificial", timeout=30) as response:
         page = response.read().decode()
-    assert "<mark>" in page and '<span class="topic">ai</span>' in page
+    assert "<mark>" in page and '<a class="topic" href="/topics/ai">Inteligencia artificial</a>' in page
 
 
 def test_open_opportunities_exist_on_any_day(demo):

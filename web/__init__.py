@@ -1,19 +1,37 @@
-"""The Flask web app: search, items, JSON API; built by `create_app`."""
+"""The Flask web app: search, opportunities, topics, trends, feeds, JSON API, admin."""
 
 from __future__ import annotations
 
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from flask_wtf.csrf import CSRFProtect
 
 from search.backend import data_dir
 
-from . import api, backend, pages
+from . import (
+    admin,
+    api,
+    backend,
+    charts,
+    feeds,
+    i18n,
+    labels,
+    opportunities,
+    pages,
+    params,
+    security,
+    topics,
+    trends,
+)
+
+csrf = CSRFProtect()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,15 +39,32 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json = HtmlSafeJSONProvider(app)
     app.config.from_mapping(
+        DEBUG=False,  # never from FLASK_DEBUG: only a test or development config may turn it on
         DATA_DIR=str(data_dir()),
         SEARCH_BACKEND=os.environ.get("OBSERVATORIO_SEARCH_BACKEND") or "sqlite",
+        ADMIN_PASSWORD=os.environ.get("OBSERVATORIO_ADMIN_PASSWORD") or None,
+        SOURCES_FILE=None,  # the catalogue the admin shows and crawls (default config/sources.yaml)
+        TAXONOMY_FILE=None,  # default config/topics.yaml
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=64 * 1024,  # only small forms are ever posted
     )
     if test_config:
         app.config.from_mapping(test_config)
-    app.config.setdefault("SECRET_KEY", _secret_key(Path(app.config["DATA_DIR"])))
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would not do
+        app.config["SECRET_KEY"] = _secret_key(Path(app.config["DATA_DIR"]))
     backend.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
+    security.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    csrf.init_app(app)
+    app.before_request(params.reject_unexpected_parameters)
+    for function in (params.page_url, params.toggle, params.same_search, charts.bars):
+        app.add_template_global(function)
+    for module in (pages, opportunities, topics, trends, feeds, api, admin):
+        app.register_blueprint(module.bp)
     return app
 
 

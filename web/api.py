@@ -1,40 +1,25 @@
-"""The JSON API: GET /api/search, GET /api/items/<id>, GET /healthz."""
+"""The JSON API: search, items with similar ones, weekly trends, health, and its OpenAPI document."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from search.errors import InvalidQuery, NotSupported
-from search.query import SearchQuery
 
 from .backend import get_backend
+from .labels import get_topic, taxonomy_topics
+from .openapi import openapi_document
+from .params import search_query
+from .trends import weekly_trends, weeks_param
 
 bp = Blueprint("api", __name__)
 
-
-def error_response(status: int, message: str, field: str | None = None):
-    """The one error shape of the whole API."""
-    body = {"error": {"status": status, "message": message}}
-    if field:
-        body["error"]["field"] = field
-    return jsonify(body), status
-
-
-@bp.errorhandler(InvalidQuery)
-def invalid_query(exc: InvalidQuery):
-    return error_response(400, exc.message, exc.field)
-
-
-@bp.errorhandler(HTTPException)
-def http_error(exc: HTTPException):
-    return error_response(exc.code or 500, exc.description or exc.name)
+SIMILAR = 5
 
 
 @bp.get("/api/search")
 def search():
-    query = SearchQuery.from_params(request.args.to_dict(flat=False))
-    return jsonify(get_backend().search(query).to_dict())
+    return jsonify(get_backend().search(search_query()).to_dict())
 
 
 @bp.get("/api/items/<doc_id>")
@@ -42,12 +27,53 @@ def item(doc_id: str):
     backend = get_backend()
     doc = backend.get(doc_id)
     if doc is None:
-        abort(404, description=f"no item with id {doc_id!r}")
+        abort(404, description=f"no item with id {doc_id[:256]!r}")
     try:
-        similar = [h.document.to_dict(embedding=False) for h in backend.similar(doc_id, 5)]
+        similar = [h.document.to_dict(embedding=False) for h in backend.similar(doc_id, SIMILAR)
+                   if h.document.id != doc_id]
     except NotSupported:
         similar = []
     return jsonify({**doc.to_dict(embedding=False), "similar": similar})
+
+
+@bp.get("/api/trends")
+def trends():
+    unknown = sorted(set(request.args) - {"weeks", "topic"})
+    if unknown:
+        raise InvalidQuery(unknown[0], "is not a known parameter")
+    weeks = weeks_param(request.args)
+    topics = tuple(dict.fromkeys(t.strip() for v in request.args.getlist("topic") for t in v.split(",")
+                                 if t.strip()))
+    for slug in topics:
+        if get_topic(slug) is None:
+            raise InvalidQuery("topic", f"unknown topic {slug[:64]!r}")
+    try:
+        result = weekly_trends(get_backend(), weeks, topics)
+    except NotSupported as exc:
+        abort(501, description=str(exc))
+    return jsonify({
+        "weeks": [week.isoformat() for week in result.weeks],
+        "total": result.totals,
+        "topics": result.topics,
+        "rising": [_change(c) for c in result.rising],
+        "falling": [_change(c) for c in result.falling],
+    })
+
+
+def _change(change) -> dict:
+    return {"topic": change.key, "recent": change.recent, "previous": change.previous,
+            "change": change.delta, "percent": change.percent}
+
+
+@bp.get("/api/topics")
+def topics():
+    return jsonify([{"slug": t.slug, "label": t.label.model_dump(), "description": t.description.model_dump()}
+                    for t in taxonomy_topics()])
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
 
 
 @bp.get("/healthz")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import signal
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
-from search.backend import get_backend
+from search.backend import data_dir, get_backend
 from search.health import HealthStore, SourceRun
 
 ENRICH_BATCH = 64
@@ -67,8 +68,8 @@ def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
     return status
 
 
-def serve(host: str, port: int) -> None:
-    """Serve on waitress; the address is printed once the socket is listening."""
+def serve(host: str, port: int, config: dict[str, Any] | None = None) -> None:
+    """Serve on waitress (never Flask's debug server); the address is printed once listening."""
     import waitress
 
     from . import create_app
@@ -76,7 +77,7 @@ def serve(host: str, port: int) -> None:
     # A crawl earlier in this process (demo) left Scrapy's signal handlers installed.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    server = waitress.create_server(create_app(), host=host, port=port, threads=8)
+    server = waitress.create_server(create_app(config), host=host, port=port, threads=8)
     print(f"Observatorio TIC: http://{host}:{server.effective_port}/", flush=True)
     server.run()
 
@@ -90,11 +91,25 @@ def demo(host: str, port: int) -> None:
     site = DemoSite()
     base_url = site.start()
     print(f"Demo sources served at {base_url}", flush=True)
-    crawl_and_report(load_sources(DEMO_SOURCES, base_url=base_url), DEMO_CRAWL_SETTINGS)
+    sources = load_sources(DEMO_SOURCES, base_url=base_url)
+    crawl_and_report(sources, DEMO_CRAWL_SETTINGS)
+    # The admin's "run now" starts `observatorio crawl --sources FILE`: give it absolute URLs.
+    catalogue = write_catalogue(sources, data_dir() / "demo-sources.yaml")
     try:
-        serve(host, port)
+        serve(host, port, {"SOURCES_FILE": str(catalogue)})
     finally:
         site.stop()
+
+
+def write_catalogue(sources: list, path: Path) -> Path:
+    """Write loaded sources back as a sources.yaml (e.g. with the demo's URLs made absolute)."""
+    import yaml
+
+    entries = [s.model_dump(mode="json", exclude_defaults=True) for s in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def print_sources(sources: list, out: IO[str] | None = None) -> None:

@@ -1,48 +1,44 @@
-"""HTML pages: the search page and the item page."""
+"""The search page and the item page."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import math
 
-from flask import Blueprint, abort, render_template, request
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, abort, render_template
 
+from search.backend import SearchBackend
+from search.document import Document
 from search.errors import InvalidQuery, NotSupported
-from search.query import SearchQuery
+from search.query import MAX_DEPTH, Hit, SearchQuery
 
 from .backend import get_backend
+from .params import search_query
 
-bp = Blueprint("pages", __name__)
+bp = Blueprint("search", __name__)
 
-KIND_LABELS = {"funding_call": "Convocatoria", "tender": "Licitación", "news": "Noticia",
-               "event": "Evento"}
-
-
-@bp.app_template_global()
-def url_toggle(name: str, value: str) -> str:
-    """This page's URL with `name=value` added, or removed if present; back to page 1."""
-    args = MultiDict(request.args)
-    values = args.getlist(name)
-    args.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
-    args.pop("page", None)
-    return "?" + urlencode(list(args.items(multi=True)))
-
-
-@bp.app_template_filter()
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+FACET_TOP = 8  # values shown before "more"
+PAGE_WINDOW = 2  # page links each side of the current one
 
 
 @bp.get("/")
 def search():
-    error = None
-    try:
-        query = SearchQuery.from_params(request.args.to_dict(flat=False))
-    except InvalidQuery as exc:
-        query, error = SearchQuery(), exc
+    query = search_query()
     result = get_backend().search(query)
-    return render_template("search.html", query=query, result=result, error=error,
-                           selected=request.args), 400 if error else 200
+    return render_template("search.html", query=query, result=result, pages=pagination(query, result.total),
+                           facet_top=FACET_TOP)
+
+
+def pagination(query: SearchQuery, total: int) -> dict:
+    """Page numbers to link: first, last and a window around the current one (0 = a gap)."""
+    last = max(1, min(math.ceil(total / query.size), MAX_DEPTH // query.size))
+    window = range(max(1, query.page - PAGE_WINDOW), min(last, query.page + PAGE_WINDOW) + 1)
+    shown = sorted({1, last, *window})
+    numbers: list[int] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(0)
+        numbers.append(number)
+    return {"current": query.page, "last": last, "numbers": numbers if last > 1 else []}
 
 
 @bp.get("/items/<doc_id>")
@@ -51,8 +47,28 @@ def item(doc_id: str):
     doc = backend.get(doc_id)
     if doc is None:
         abort(404)
+    similar, similar_by_topic = related(backend, doc)
+    return render_template("item.html", doc=doc, similar=similar, similar_by_topic=similar_by_topic,
+                           original=backend.get(doc.duplicate_of) if doc.duplicate_of else None,
+                           copies=copies(backend, doc))
+
+
+def related(backend: SearchBackend, doc: Document, k: int = 5) -> tuple[list[Document], bool]:
+    """Similar documents by meaning; where the backend cannot, the latest on its first topic."""
     try:
-        similar = backend.similar(doc_id, 5)
+        return [h.document for h in backend.similar(doc.id, k) if h.document.id != doc.id], False
     except NotSupported:
-        similar = []
-    return render_template("item.html", doc=doc, similar=similar)
+        pass
+    if not doc.topics:
+        return [], True
+    hits = backend.search(SearchQuery(topic=doc.topics[:1], sort="published", size=k + 1)).hits
+    return [h.document for h in hits if h.document.id != doc.id][:k], True
+
+
+def copies(backend: SearchBackend, doc: Document) -> list[Document]:
+    """Known duplicates of this document: those among the hits for its title that point at it."""
+    try:
+        hits: list[Hit] = backend.search(SearchQuery(q=doc.title[:500], size=50)).hits
+    except InvalidQuery:
+        return []
+    return [h.document for h in hits if h.document.duplicate_of == doc.id]

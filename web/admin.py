@@ -1,0 +1,132 @@
+"""The admin: password login, source health, run one source now, the taxonomy's validation status."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+
+from search.health import HealthStore
+from search.yamlfile import ConfigError
+
+from .crawl_jobs import AlreadyRunning, CrawlJobs
+from .labels import taxonomy_path, taxonomy_status
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_FAILURES = 5  # wrong passwords from one address within LOCKOUT_SECONDS before it must wait
+LOCKOUT_SECONDS = 15 * 60
+
+
+@bp.before_request
+def require_password_configured():
+    if not current_app.config.get("ADMIN_PASSWORD"):
+        return render_template("admin/disabled.html"), 503
+    return None
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not session.get("admin"):
+            return redirect(url_for("admin.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _failures(address: str) -> deque[float]:
+    """Times of this address's recent wrong passwords, kept on the app."""
+    failures = current_app.extensions.setdefault("observatorio_login_failures", defaultdict(deque))
+    return failures[address]
+
+
+def _locked_out(address: str) -> bool:
+    recent = _failures(address)
+    while recent and recent[0] < time.monotonic() - LOCKOUT_SECONDS:
+        recent.popleft()
+    return len(recent) >= MAX_FAILURES
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error, address = None, request.remote_addr or "?"
+    if request.method == "POST":
+        if _locked_out(address):
+            error = gettext("Demasiados intentos fallidos. Espere 15 minutos.")
+        elif hmac.compare_digest(request.form.get("password", "").encode(),
+                                 current_app.config["ADMIN_PASSWORD"].encode()):
+            _failures(address).clear()
+            session.clear()
+            session.permanent = True
+            session["admin"] = True
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
+        else:
+            _failures(address).append(time.monotonic())
+            error = gettext("Contraseña incorrecta.")
+    return render_template("admin/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("search.search"))
+
+
+def crawl_jobs() -> CrawlJobs:
+    """The crawls started from this process, kept on the app."""
+    return current_app.extensions.setdefault(
+        "observatorio_crawl_jobs", CrawlJobs(Path(current_app.config["DATA_DIR"]),
+                                             current_app.config["SEARCH_BACKEND"]))
+
+
+def load_catalogue():
+    """The configured sources and None, or an empty list and the error naming file and line."""
+    from crawlers.config import DEFAULT_SOURCES, load_sources
+
+    path = current_app.config.get("SOURCES_FILE") or DEFAULT_SOURCES
+    try:
+        return path, load_sources(path), None
+    except ConfigError as exc:
+        return path, [], str(exc)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    path, sources, sources_error = load_catalogue()
+    store = HealthStore(Path(current_app.config["DATA_DIR"]) / "health.db")
+    health = dict(zip([s.id for s in sources], store.health([s.id for s in sources]), strict=True))
+    taxonomy, taxonomy_error = taxonomy_status()
+    running = {j.source: j for j in crawl_jobs().recent(100) if j.running}
+    return render_template("admin/dashboard.html", sources=sources, health=health, sources_path=path,
+                           sources_error=sources_error, taxonomy=taxonomy, taxonomy_error=taxonomy_error,
+                           taxonomy_path=taxonomy_path(), jobs=crawl_jobs().recent(), running=running)
+
+
+@bp.post("/sources/<source_id>/run")
+@login_required
+def run_source(source_id: str):
+    path, sources, _ = load_catalogue()
+    if source_id not in {s.id for s in sources}:
+        abort(404)
+    try:
+        job = crawl_jobs().start(source_id, str(path))
+    except AlreadyRunning:
+        flash(gettext("Esa fuente ya se está rastreando."))
+        return redirect(url_for("admin.dashboard"))
+    return redirect(url_for("admin.run", job_id=job.id))
+
+
+@bp.get("/runs/<job_id>")
+@login_required
+def run(job_id: str):
+    job = crawl_jobs().get(job_id)
+    if job is None:
+        abort(404)
+    return render_template("admin/run.html", job=job)

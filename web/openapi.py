@@ -1,0 +1,138 @@
+"""The OpenAPI 3.1 document of the JSON API and feeds, built from the code it describes."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from functools import cache
+from typing import Any
+
+from search.document import Document, Kind
+from search.query import MAX_SIZE, SORTS, SearchQuery
+
+from .labels import OPPORTUNITY_KINDS
+from .trends import DEFAULT_WEEKS, MAX_WEEKS
+
+REF = "#/components/schemas/{model}"
+TYPES = {  # SearchQuery field annotations → parameter schemas
+    "str": {"type": "string"},
+    "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer", "minimum": 1},
+    "date | None": {"type": "string", "format": "date"},
+}
+REFINEMENTS = {
+    "q": {"maxLength": 500},
+    "sort": {"enum": list(SORTS)},
+    "kind": {"items": {"type": "string", "enum": [k.value for k in Kind]}},
+    "size": {"maximum": MAX_SIZE},
+}
+
+
+def _parameter(name: str, schema: dict, description: str = "", required: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "required": required, "schema": schema}
+    if schema.get("type") == "array":
+        parameter.update(style="form", explode=True)
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
+def search_parameters() -> list[dict]:
+    """One query parameter per SearchQuery field, typed and bounded as the validation is."""
+    defaults = SearchQuery()
+    parameters = []
+    for field in fields(SearchQuery):
+        schema = {**TYPES[str(field.type)], **REFINEMENTS.get(field.name, {})}
+        if field.name in ("sort", "page", "size"):
+            schema["default"] = getattr(defaults, field.name)
+        parameters.append(_parameter(field.name, schema))
+    return parameters
+
+
+def _path_parameter(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    reasons = {400: "A bad parameter", 404: "Not found", 501: "Not supported by this backend",
+               503: "The search backend is unavailable"}
+    return {str(s): _json({"$ref": REF.format(model="Error")}, reasons[s]) for s in statuses}
+
+
+def _get(summary: str, parameters: list[dict], ok: dict, *errors: int) -> dict:
+    responses = {"200": ok, **_errors(*errors)}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def _media(kind: str, description: str) -> dict:
+    return {"description": description, "content": {kind: {"schema": {"type": "string"}}}}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    schemas = _schemas()
+    doc_ref = {"$ref": REF.format(model="Document")}
+    slug = _path_parameter("slug")
+    topic = _parameter("topic", TYPES["tuple[str, ...]"], "taxonomy slugs; all must apply")
+    kind = _parameter("kind", {"type": "array", "items": {"type": "string", "enum": list(OPPORTUNITY_KINDS)}})
+    search_page = {"type": "object", "required": ["total", "items", "facets"], "properties": {
+        "total": {"type": "integer"}, "items": {"type": "array", "items": doc_ref},
+        "facets": {"type": "object", "additionalProperties": {"type": "object",
+                                                              "additionalProperties": {"type": "integer"}}}}}
+    paths = {
+        "/api/search": _get("Search documents", search_parameters(), _json(search_page, "One page of hits"),
+                            400, 503),
+        "/api/items/{id}": _get("One document and the documents most similar to it",
+                                [_path_parameter("id")],
+                                _json(schemas["ItemWithSimilar"], "The document"), 404),
+        "/api/trends": _get("Weekly counts per topic, and the rising and falling topics",
+                            [_parameter("weeks", {"type": "integer", "minimum": 1, "maximum": MAX_WEEKS,
+                                                  "default": DEFAULT_WEEKS}), topic],
+                            _json(schemas["Trends"], "Weekly counts"), 400, 501),
+        "/api/topics": _get("The topic taxonomy", [], _json({"type": "array", "items": {"type": "object"}},
+                                                             "Every topic")),
+        "/healthz": _get("Liveness and document count", [], _json({"type": "object"}, "OK"), 503),
+        "/search.atom": _get("The same search as an Atom feed", search_parameters(),
+                             _media("application/atom+xml", "Atom 1.0"), 400),
+        "/search.ics": _get("Deadlines of the same search as iCalendar", search_parameters(),
+                            _media("text/calendar", "iCalendar"), 400),
+        "/search.csv": _get("Every matching document as CSV", search_parameters(),
+                            _media("text/csv", "CSV"), 400),
+        "/topics/{slug}/feed.atom": _get("A topic's Atom feed", [slug],
+                                         _media("application/atom+xml", "Atom"), 404),
+        "/opportunities.ics": _get("Open funding calls and tenders as calendar events", [topic, kind],
+                                   _media("text/calendar", "iCalendar"), 400),
+    }
+    return {"openapi": "3.1.0",
+            "info": {"title": "Observatorio TIC Zona Sur", "version": "1.0.0",
+                     "description": "Funding calls, tenders and tech news for the ICT cluster of the "
+                                    "Zona Sur of Costa Rica."},
+            "paths": paths, "components": {"schemas": schemas}}
+
+
+def _schemas() -> dict[str, Any]:
+    document = Document.model_json_schema(ref_template=REF, mode="serialization")
+    schemas = document.pop("$defs", {})
+    document["properties"].pop("embedding", None)
+    series = {"type": "array", "items": {"type": "integer"}}
+    change = {"type": "object", "properties": {
+        "topic": {"type": "string"}, "recent": {"type": "integer"}, "previous": {"type": "integer"},
+        "change": {"type": "integer"}, "percent": {"type": ["integer", "null"]}}}
+    return {
+        **schemas,
+        "Document": document,
+        "ItemWithSimilar": {"allOf": [{"$ref": REF.format(model="Document")}, {
+            "type": "object", "properties": {"similar": {"type": "array",
+                                                         "items": {"$ref": REF.format(model="Document")}}}}]},
+        "Trends": {"type": "object", "properties": {
+            "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},
+            "total": series, "topics": {"type": "object", "additionalProperties": series},
+            "rising": {"type": "array", "items": change}, "falling": {"type": "array", "items": change}}},
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["status", "message"], "properties": {
+                "status": {"type": "integer"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
+    }

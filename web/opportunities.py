@@ -1,0 +1,28 @@
+"""The opportunities board: open funding calls and tenders, closing soonest first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from .backend import get_backend
+from .labels import OPPORTUNITY_KINDS
+from .pages import pagination
+from .params import opportunity_query
+
+bp = Blueprint("opportunities", __name__)
+
+PAGE_SIZE = 24
+
+
+@bp.get("/opportunities")
+def board():
+    query = opportunity_query(size=PAGE_SIZE)
+    result = get_backend().search(query)
+    chosen_kinds = list(query.kind) if request.args.get("kind") else []
+    topics = list(query.topic)
+    links = {
+        "atom": url_for("feeds.search_atom", kind=list(query.kind), topic=topics, open="true"),
+        "ics": url_for("feeds.opportunities_ics", kind=chosen_kinds, topic=topics),
+    }
+    return render_template("opportunities.html", query=query, result=result, kinds=OPPORTUNITY_KINDS,
+                           chosen_kinds=chosen_kinds, links=links, pages=pagination(query, result.total))
