@@ -20,6 +20,7 @@ from . import (
     api,
     backend,
     charts,
+    digest,
     feeds,
     i18n,
     labels,
@@ -59,11 +60,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    digest.init_app(app)
     csrf.init_app(app)
     app.before_request(params.reject_unexpected_parameters)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, feeds, api, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, admin):
         app.register_blueprint(module.bp)
     return app
 

@@ -54,7 +54,10 @@ def build_parser() -> Parser:
     digest = command("digest", run_digest, "Build the weekly trend digest.")
     digest.add_argument("--week", metavar="YYYY-Www")
     digest.add_argument("--format", choices=("html", "md", "json"), default="md")
-    digest.add_argument("--send", action="store_true", help="e-mail it to the subscribers")
+    digest.add_argument("--topic", action="append", default=[], help="only this topic (repeatable)")
+    digest.add_argument("--send", action="store_true",
+                        help="e-mail it to the subscribers through OBSERVATORIO_SMTP_URL")
+    digest.add_argument("--subscribers", metavar="FILE", help="default config/subscribers.yaml")
 
     sources = command("sources", run_sources, "List the configured sources and their health.")
     sources.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
@@ -123,7 +126,11 @@ def run_demo(args) -> int:
 
 
 def run_digest(args) -> int:
-    print("no digest yet: the weekly digest is not built in this version", file=sys.stderr)
+    from .commands import print_digest, send_digest
+
+    if args.send:
+        return send_digest(args.week, args.subscribers)
+    print_digest(args.week, args.format, tuple(args.topic))
     return 0
 
 

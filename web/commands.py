@@ -128,3 +128,38 @@ def print_sources(sources: list, out: IO[str] | None = None) -> None:
         print(f"{source.id:<34} {source.type:<5} {source.kind.value:<13} {state:<28} {last}", file=out)
         if h.last_run and h.last_run.errors:
             print(f"{'':<34} last error: {h.last_run.errors[0]}", file=out)
+
+
+def print_digest(week: str | None, fmt: str, topics: tuple[str, ...] = (),
+                 out: IO[str] | None = None) -> None:
+    from . import create_app
+    from .digest import build_digest, render
+
+    with create_app().test_request_context():
+        print(render(build_digest(get_backend(), week, topics), fmt), file=out)
+
+
+def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[str] | None = None) -> int:
+    """E-mail each subscriber the digest of their topics, in their language; 1 if any was refused."""
+    from flask_babel import force_locale, gettext
+
+    from . import create_app, mail
+    from .digest import build_digest, render
+    from .subscribers import DEFAULT_SUBSCRIBERS, digest_message, load_subscribers
+
+    subscribers = load_subscribers(subscribers_file or DEFAULT_SUBSCRIBERS)
+    if not subscribers:
+        raise mail.MailError("no subscribers: add them to config/subscribers.yaml")
+    backend, messages = get_backend(), []
+    with create_app().test_request_context():
+        for subscriber in subscribers:
+            digest = build_digest(backend, week, subscriber.topics)
+            with force_locale(subscriber.lang):
+                subject = gettext("Observatorio TIC: resumen semanal %(week)s", week=digest.week)
+            messages.append(digest_message(subscriber, subject, render(digest, "md", subscriber.lang),
+                                           render(digest, "html", subscriber.lang)))
+    refused = mail.send(messages)
+    print(f"digest sent to {len(messages) - len(refused)} of {len(messages)} subscriber(s)", file=out)
+    for recipient, reason in refused.items():
+        print(f"refused {recipient}: {reason}", file=out)
+    return 1 if refused else 0

@@ -1,30 +1,34 @@
-"""The weekly digest: what is new, which topics rise or fall, what closes soon."""
+"""The weekly digest: what is new, which topics rise or fall, what closes soon.
+
+One `Digest` per week (and per working group's topics), rendered as a page, Markdown, JSON
+and an e-mail.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 
 from search.backend import SearchBackend
 from search.document import Document
 from search.errors import InvalidQuery
 from search.query import SearchQuery
 
-BASELINE_WEEKS = 4  # a topic's usual weekly volume is its mean over the weeks before
+from .backend import get_backend
+from .charts import RECENT_WEEKS, Change, changes, series, week_starts
+from .params import SLUG
+from .security import external_url
+
+bp = Blueprint("digest", __name__)
+FORMATS = {"md": "text/markdown; charset=utf-8", "json": "application/json"}
+
 CLOSING_SOON_DAYS = 14
 OPPORTUNITY_KINDS = ("funding_call", "tender")
-
-
-@dataclass(frozen=True)
-class TopicTrend:
-    slug: str
-    count: int  # documents this week
-    baseline: float  # mean per week over the BASELINE_WEEKS before
-
-    @property
-    def change(self) -> float:
-        return self.count - self.baseline
 
 
 @dataclass
@@ -36,16 +40,33 @@ class Digest:
     opportunities: list[Document] = field(default_factory=list)
     closing_soon: list[Document] = field(default_factory=list)
     news: list[Document] = field(default_factory=list)
-    rising: list[TopicTrend] = field(default_factory=list)
-    falling: list[TopicTrend] = field(default_factory=list)
+    rising: list[Change] = field(default_factory=list)
+    falling: list[Change] = field(default_factory=list)
 
     @property
     def end(self) -> date:
         return self.start + timedelta(days=6)
 
     @property
-    def empty(self) -> bool:
-        return not (self.new_by_kind or self.closing_soon)
+    def previous(self) -> str:
+        return iso_week(self.start - timedelta(weeks=1))
+
+    @property
+    def next(self) -> str:
+        return iso_week(self.start + timedelta(weeks=1))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"week": self.week, "start": self.start.isoformat(), "end": self.end.isoformat(),
+                "topics": list(self.topics), "new_by_kind": self.new_by_kind,
+                **{name: [d.to_dict(embedding=False) for d in getattr(self, name)]
+                   for name in ("opportunities", "closing_soon", "news")},
+                **{name: [{"topic": c.key, "recent": c.recent, "previous": c.previous}
+                          for c in getattr(self, name)] for name in ("rising", "falling")}}
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def parse_week(text: str | None, today: date | None = None) -> tuple[str, date]:
@@ -61,8 +82,7 @@ def parse_week(text: str | None, today: date | None = None) -> tuple[str, date]:
             monday = None
         if monday is None:
             raise InvalidQuery("week", f"{text!r} is not an ISO week such as 2026-W47")
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}", monday
+    return iso_week(monday), monday
 
 
 def build_digest(backend: SearchBackend, week: str | None = None,
@@ -79,28 +99,78 @@ def build_digest(backend: SearchBackend, week: str | None = None,
         kind=OPPORTUNITY_KINDS, topic=topics, sort="deadline", size=20,
         deadline_from=digest.end + timedelta(days=1),
         deadline_to=digest.end + timedelta(days=CLOSING_SOON_DAYS)))
-    digest.rising, digest.falling = topic_trends(backend, monday, topics)
+    digest.rising, digest.falling = topic_changes(backend, monday, topics)
     return digest
 
 
-def topic_trends(backend: SearchBackend, monday: date,
-                 topics: tuple[str, ...] = ()) -> tuple[list[TopicTrend], list[TopicTrend]]:
-    """Topics whose volume this week is well above (rising) or below (falling) their usual."""
-    first = monday - timedelta(weeks=BASELINE_WEEKS)
-    weeks = backend.histogram(SearchQuery(published_from=first, published_to=monday + timedelta(days=6),
-                                          topic=topics), by="topic")
-    this_week = weeks.get(monday, {})
-    before = [weeks.get(first + timedelta(weeks=i), {}) for i in range(BASELINE_WEEKS)]
-    slugs = set(this_week).union(*before)
-    if topics:
-        slugs &= set(topics)
-    trends = [TopicTrend(s, this_week.get(s, 0), sum(w.get(s, 0) for w in before) / BASELINE_WEEKS)
-              for s in slugs]
-    rising = [t for t in trends if t.count >= 2 and t.count >= 1.5 * t.baseline]
-    falling = [t for t in trends if t.baseline >= 2 and t.count <= 0.5 * t.baseline]
-    return (sorted(rising, key=lambda t: (-t.change, t.slug)),
-            sorted(falling, key=lambda t: (t.change, t.slug)))
+def topic_changes(backend: SearchBackend, monday: date,
+                  topics: tuple[str, ...] = ()) -> tuple[list[Change], list[Change]]:
+    """Rising and falling topics as on the trends page, over the weeks ending with this one."""
+    weeks = week_starts(2 * RECENT_WEEKS, monday)
+    window = SearchQuery(published_from=weeks[0], published_to=monday + timedelta(days=6), topic=topics)
+    histogram = backend.histogram(window, by="topic")
+    slugs = topics or sorted({slug for counts in histogram.values() for slug in counts})
+    return changes({slug: series(histogram, weeks, slug) for slug in slugs})
 
 
 def _documents(backend: SearchBackend, query: SearchQuery) -> list[Document]:
     return [hit.document for hit in backend.search(query).hits]
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|])")
+
+
+def markdown_text(text: str) -> str:
+    """Crawled text inside Markdown: no markup of its own, neither Markdown nor HTML."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown_url(url: str) -> str:
+    """Only http(s) links, with the characters that would end a Markdown link encoded."""
+    return external_url(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def render(digest: Digest, fmt: str, lang: str = "es") -> str:
+    """The digest as Markdown ("md"), a stand-alone e-mail page ("html") or JSON ("json")."""
+    if fmt == "json":
+        from flask import json
+
+        return json.dumps(digest.to_dict(), indent=2)
+    template = {"md": "digest/digest.md", "html": "digest/email.html"}[fmt]
+    with force_locale(lang):
+        text = render_template(template, digest=digest)
+    return re.sub(r"\n{3,}", "\n\n", text) if fmt == "md" else text
+
+
+def _topics_param() -> tuple[str, ...]:
+    topics = tuple(t for v in request.args.getlist("topic") for t in v.split(",") if t)
+    bad = next((t for t in topics if not SLUG.match(t)), None)
+    if bad or set(request.args) - {"topic"}:
+        raise InvalidQuery("topic" if bad else sorted(set(request.args) - {"topic"})[0],
+                           "is not a topic slug" if bad else "is not a known parameter")
+    return topics
+
+
+@bp.get("/digest")
+def latest():
+    return redirect(url_for("digest.week", week=parse_week(None)[0], **request.args))
+
+
+@bp.get("/digest/<week>")
+def week(week: str):
+    digest = build_digest(get_backend(), week, _topics_param())
+    return render_template("digest/page.html", digest=digest)
+
+
+@bp.get("/digest/<week>.<fmt>")
+def export(week: str, fmt: str):
+    if fmt not in FORMATS:
+        raise InvalidQuery("format", f"must be one of {', '.join(FORMATS)}")
+    digest = build_digest(get_backend(), week, _topics_param())
+    return Response(render(digest, fmt, str(get_locale())), mimetype=FORMATS[fmt])
+
+
+def init_app(app) -> None:
+    app.add_template_filter(markdown_text, "md")
+    app.add_template_filter(markdown_url, "md_url")

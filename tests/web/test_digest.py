@@ -1,13 +1,17 @@
 """The weekly digest's content, built from a real SQLite index."""
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_string
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from search.backend import get_backend
 from search.errors import InvalidQuery
+from tests.helpers import free_port, run_cli
 from tests.search.test_backend_contract import doc
-from web.digest import build_digest, parse_week
+from web.digest import build_digest, iso_week, parse_week, render
 
 MONDAY = date(2026, 11, 16)  # ISO week 2026-W47
 
@@ -19,9 +23,9 @@ def at(day: date) -> datetime:
 @pytest.fixture
 def backend(data_dir):
     docs = [
-        # four quiet weeks of blockchain before a busy AI week
+        # blockchain busy a month ago, quiet since; AI busy this week
         *(doc(f"bc{i}", f"Blockchain {i}", topics=["blockchain"],
-              published=at(MONDAY - timedelta(days=3 + 7 * (i % 4)))) for i in range(8)),
+              published=at(MONDAY - timedelta(days=24 + 7 * (i % 4)))) for i in range(8)),
         doc("ai1", "Fondo de IA", kind="funding_call", topics=["ai"], published=at(MONDAY),
             deadline=MONDAY + timedelta(days=10)),
         doc("ai2", "Licitación de IA", kind="tender", topics=["ai"], published=at(MONDAY + timedelta(days=2)),
@@ -55,13 +59,99 @@ def test_the_digest_counts_new_items_lists_open_ones_and_closing_soon(backend):
     assert [d.id for d in digest.closing_soon] == ["ai1", "old-open"]
 
 
-def test_rising_and_falling_topics(backend):
+def test_rising_and_falling_topics_as_on_the_trends_page(backend):
     digest = build_digest(backend, "2026-W47")
-    assert [(t.slug, t.count) for t in digest.rising] == [("ai", 4)]
-    assert [(t.slug, t.count, t.baseline) for t in digest.falling] == [("blockchain", 0, 2.0)]
+    assert [(c.key, c.recent, c.previous) for c in digest.rising] == [("ai", 4, 0), ("data", 1, 0)]
+    assert [(c.key, c.recent, c.previous) for c in digest.falling] == [("blockchain", 0, 8), ("iot", 0, 1)]
 
 
 def test_a_working_group_digest_covers_its_topics_only(backend):
     digest = build_digest(backend, "2026-W47", topics=("blockchain",))
     assert digest.new_by_kind == {} and digest.opportunities == [] and digest.rising == []
-    assert [t.slug for t in digest.falling] == ["blockchain"]
+    assert [c.key for c in digest.falling] == ["blockchain"]
+
+
+def hostile_week() -> str:
+    from tests.web.conftest import HOSTILE
+
+    return iso_week(HOSTILE.published.date())
+
+
+def test_the_page_and_its_formats(client):
+    week = hostile_week()
+    page = client.get(f"/digest/{week}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Resumen semanal {week}" in html and "Lo nuevo de la semana" in html
+    assert 'rel="prev"' in html and f"/digest/{week}.md" in html
+    markdown = client.get(f"/digest/{week}.md")
+    assert markdown.mimetype == "text/markdown"
+    assert markdown.get_data(as_text=True).startswith("# Observatorio")
+    data = client.get(f"/digest/{week}.json").get_json()
+    assert data["week"] == week and "hostile" in [d["id"] for d in data["opportunities"]]
+    assert client.get("/digest").status_code == 302
+
+
+def test_crawled_markup_stays_text_in_every_format(client, app):
+    week = hostile_week()
+    for url in (f"/digest/{week}", f"/digest/{week}.md", f"/digest/{week}.json"):
+        body = client.get(url).get_data(as_text=True)
+        assert "<script" not in body and "<img" not in body, url
+        assert "onerror=alert(1)" in body.replace("\\", ""), url
+    with app.test_request_context():
+        email = render(build_digest(get_backend("sqlite", path=app.config["DATA_DIR"] + "/observatorio.db"),
+                                    week), "html")
+    assert "&lt;script&gt;" in email and "<script" not in email
+    assert 'href="javascript' not in email
+
+
+def test_english_digest(english):
+    assert "Weekly digest" in english.get(f"/digest/{hostile_week()}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/digest/2026-47", "/digest/2026-W60", "/digest/2026-W47.pdf",
+                                 "/digest/2026-W47?topic=AI!", "/digest/2026-W47?colour=red"])
+def test_bad_weeks_formats_and_parameters_are_400(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_cli_prints_and_sends(data_dir, tmp_path):
+    from tests.web.conftest import seed
+    from tests.web.test_mail import Inbox
+
+    seed(data_dir)
+    week = hostile_week()
+    printed = run_cli("digest", "--week", week, "--format", "md")
+    assert printed.returncode == 0
+    assert printed.stdout.startswith(f"# Observatorio TIC Zona Sur — Resumen semanal {week}")
+    assert json.loads(run_cli("digest", "--week", week, "--format", "json").stdout)["week"] == week
+
+    subscribers = tmp_path / "subscribers.yaml"
+    subscribers.write_text("subscribers:\n  - {email: comision@example.org, name: Comisión}\n"
+                           "  - {email: ia@example.org, lang: en, topics: [ai]}\n"
+                           "  - {email: nobody@example.org}\n")
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        sent = run_cli("digest", "--week", week, "--send", "--subscribers", str(subscribers),
+                       env={"OBSERVATORIO_SMTP_URL": f"smtp://127.0.0.1:{port}?from=obs@example.org"})
+    finally:
+        controller.stop()
+    assert sent.returncode == 1, sent.stderr
+    assert "digest sent to 2 of 3 subscriber(s)" in sent.stdout and "refused" in sent.stdout
+    (spanish, english) = [message_from_string(m[2]) for m in inbox.messages]
+    assert spanish["Subject"] == f"Observatorio TIC: resumen semanal {week}"
+    assert english["Subject"] == f"Observatorio TIC: weekly digest {week}"
+    assert {part.get_content_type() for part in english.walk()} >= {"text/plain", "text/html"}
+
+
+def test_sending_without_smtp_or_subscribers_is_a_clear_error(data_dir, tmp_path):
+    empty = tmp_path / "subscribers.yaml"
+    empty.write_text("subscribers: []\n")
+    result = run_cli("digest", "--send", "--subscribers", str(empty))
+    assert result.returncode == 2 and "no subscribers" in result.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("subscribers:\n  - {email: not-an-address}\n")
+    result = run_cli("digest", "--send", "--subscribers", str(bad))
+    assert result.returncode == 2 and f"{bad}:2: subscribers[0].email" in result.stderr
