@@ -17,6 +17,8 @@ from .config import CrawlerOptions, SourceBase
 from .spiders import SPIDERS
 from .state import CrawlState
 
+STATUS = "observatorio/http_status/"
+
 
 def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
           overrides: dict[str, Any] | None = None, options: CrawlerOptions | None = None,
@@ -37,6 +39,7 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
         # Below the command side's overrides ("cmdline"), above the module defaults.
         crawler.settings.update(default_settings.source_settings(options, source), priority="spider")
         _count_failures(crawler)
+        _count_statuses(crawler)
         process.crawl(crawler, source=source, backend=backend, state=state.load(source.id))
         crawlers.append((source, crawler))
     process.start()
@@ -68,13 +71,22 @@ def _count_failures(crawler: Crawler) -> None:
     crawler.signals.connect(on_error, signal=signals.item_error)
 
 
+def _count_statuses(crawler: Crawler) -> None:
+    """HTTP status counts of the source's servers (not of internal data: requests)."""
+
+    def on_response(response, request, **_):
+        if response.url.startswith(("http://", "https://")):
+            crawler.stats.inc_value(f"{STATUS}{response.status}")
+
+    crawler.signals.connect(on_response, signal=signals.response_received)
+
+
 def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
     stats = crawler.stats.get_stats()
     now = datetime.now(UTC)
     errors = list(getattr(crawler.spider, "errors", []))
     if crawler.spider is None:
         errors.append("the spider did not start (see the log)")
-    prefix = "downloader/response_status_count/"
     return SourceRun(
         source=source.id,
         started=stats.get("start_time", now),
@@ -83,6 +95,6 @@ def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
         updated=stats.get("observatorio/updated", 0),
         unchanged=stats.get("observatorio/unchanged", 0),
         failed=stats.get("observatorio/failed", 0) + stats.get("observatorio/invalid", 0),
-        http_statuses={k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)},
+        http_statuses={k.removeprefix(STATUS): v for k, v in stats.items() if k.startswith(STATUS)},
         errors=errors,
     )

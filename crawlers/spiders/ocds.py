@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from w3lib.encoding import http_content_type_encoding
 
@@ -26,8 +29,9 @@ class OcdsSpider(SourceSpider):
     2. Unwrap what it holds: release packages (`releases`), record packages (`records`: the
        `compiledRecord`, else the record's newest release), arrays of packages, bare releases.
     3. Follow each package's `links.next` (OCDS 1.1 pagination), up to `max_pages` pages.
-    4. Keep the newest release per ocid (by `date`), and skip one older than a state already
-       yielded in this run or an earlier one; the first date ever seen is the publication date.
+    4. When every page is read, yield the newest release per ocid (by `date`), unless an
+       earlier run stored a newer state (pages answered 304 are not read again); the first
+       release date ever seen is the publication date.
     5. Map the tender: ocid as id, title, description, `value` as amount,
        `tenderPeriod.endDate` as deadline, the buyer (1.1 `buyer` or `parties` with role
        buyer; 1.0 `buyer.name` or `tender.procuringEntity`), the items' classifications,
@@ -36,6 +40,17 @@ class OcdsSpider(SourceSpider):
 
     source_type = "ocds"
     source: OcdsSource
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.latest: dict[str, tuple[dict, str]] = {}  # ocid → (newest release, package URL)
+        self.first: dict[str, str] = {}  # ocid → earliest release date seen in this run
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> OcdsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
 
     @property
     def max_pages(self) -> int:
@@ -48,33 +63,50 @@ class OcdsSpider(SourceSpider):
         except ValueError as exc:
             self.parse_error(response, UnreadableContent(f"not OCDS JSON: {exc}"))
             return
-        latest: dict[str, dict] = {}
-        first: dict[str, str] = {}
+        found = 0
         for release in releases(packages):
-            ocid, when = release["ocid"], _when(release.get("date"))
-            if when and (not first.get(ocid) or when < first[ocid]):
-                first[ocid] = when
-            first.setdefault(ocid, "")
-            if ocid not in latest or when >= _when(latest[ocid].get("date")):
-                latest[ocid] = release
-        if not latest and not any(isinstance(p, dict) and "links" in p for p in packages):
+            self.keep(release, response.url)
+            found += 1
+        if not found and not any(isinstance(p, dict) and "links" in p for p in packages):
             self.parse_error(response, UnreadableContent("no OCDS releases or records in this response"))
-        for ocid, release in latest.items():
-            item = self.newest_item(ocid, release, first[ocid], response.url)
-            if item:
-                yield item
         for package in packages:
             next_url = (package.get("links") or {}).get("next") if isinstance(package, dict) else None
             if next_url:
                 yield from self.next_page(response, next_url, self.parse)
 
-    def newest_item(self, ocid: str, release: dict, first: str, package_url: str) -> dict | None:
-        """The item for `release`, unless a newer state of its ocid was already yielded."""
+    def keep(self, release: dict, package_url: str) -> None:
+        ocid, when = release["ocid"], _when(release.get("date"))
+        if when and (not self.first.get(ocid) or when < self.first[ocid]):
+            self.first[ocid] = when
+        if ocid not in self.latest or when >= _when(self.latest[ocid][0].get("date")):
+            self.latest[ocid] = (release, package_url)
+
+    def on_idle(self) -> None:
+        """Every page is read: yield the newest state of each ocid (through a data: request,
+        Scrapy's way to hand items to the pipelines outside a page's callback)."""
+        if self.latest:
+            self.crawler.engine.crawl(Request("data:,", callback=self.flush, dont_filter=True))
+            raise DontCloseSpider
+
+    def flush(self, response: Response):
+        latest, self.latest = self.latest, {}
+        yielded = 0
+        for ocid, (release, package_url) in latest.items():
+            item = self.newest_item(ocid, release, package_url)
+            if item:
+                yielded += 1
+                yield item
+        first_page = self.state.pages.get(self.source.url)
+        if first_page:  # a 304 on the first page next time counts these as unchanged
+            first_page.items = yielded
+
+    def newest_item(self, ocid: str, release: dict, package_url: str) -> dict | None:
+        """The item for `release`, unless an earlier run stored a newer state of its ocid."""
         when = _when(release.get("date"))
         known = self.state.versions.get(ocid)
         if known and when < known.newest:
             return None
-        dates = [d for d in (first, known.first if known else "") if d]
+        dates = [d for d in (self.first.get(ocid, ""), known.first if known else "") if d]
         first = min(dates) if dates else ""
         item = release_item(ocid, release, package_url, self.source.attachments)
         if item:
