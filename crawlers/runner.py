@@ -67,8 +67,8 @@ def _count_failures(crawler: Crawler) -> None:
         spider.errors.append(f"{getattr(response, 'url', '?')}: {failure.getErrorMessage()}")
         crawler.stats.inc_value("observatorio/failed")
 
-    crawler.signals.connect(on_error, signal=signals.spider_error)
-    crawler.signals.connect(on_error, signal=signals.item_error)
+    crawler.signals.connect(on_error, signal=signals.spider_error, weak=False)
+    crawler.signals.connect(on_error, signal=signals.item_error, weak=False)
 
 
 def _count_statuses(crawler: Crawler) -> None:
@@ -78,7 +78,7 @@ def _count_statuses(crawler: Crawler) -> None:
         if response.url.startswith(("http://", "https://")):
             crawler.stats.inc_value(f"{STATUS}{response.status}")
 
-    crawler.signals.connect(on_response, signal=signals.response_received)
+    crawler.signals.connect(on_response, signal=signals.response_received, weak=False)
 
 
 def _run(source: SourceBase, crawler: Crawler) -> SourceRun:

@@ -96,9 +96,9 @@ class ApiSpider(SourceSpider):
             value = None
         else:
             url = response.url if self.source.method == "GET" else self.source.url
-            value = {"page": pagination.start + page,
-                     "offset": pagination.start + page * (pagination.size or 0),
-                     "cursor": jmespath.search(pagination.next or "", data)}[pagination.style]
+            value = (pagination.start + page if pagination.style == "page"
+                     else pagination.start + page * (pagination.size or 0) if pagination.style == "offset"
+                     else jmespath.search(pagination.next, data))
         if url and (value is not None or pagination.style == "next_link") and self.within_max_pages(response):
             yield self.page_request(response.urljoin(str(url)), value, page + 1)
 

@@ -43,8 +43,9 @@ def test_every_packaging_yields_one_tender_per_ocid(crawled):
     assert first.returncode == 0, first.stderr
     rows = report(first.stdout)
     found = {sid: int(row[1]) + int(row[3]) for sid, row in rows.items()}
-    assert found == {"fx_release_package": 2, "fx_record_package": 1, "fx_json_lines": 2, "fx_package_array": 2,
-                     "fx_bare_release": 1, "fx_schema_10_latin1": 1, "fx_paged": 2, "fx_not_ocds": 0}, first.stdout
+    assert found == {"fx_release_package": 2, "fx_record_package": 1, "fx_json_lines": 2,
+                     "fx_package_array": 2, "fx_bare_release": 1, "fx_schema_10_latin1": 1, "fx_paged": 2,
+                     "fx_not_ocds": 0}, first.stdout
     assert rows["fx_not_ocds"][0] == "failed" and "not OCDS JSON" in first.stdout
 
 
