@@ -38,7 +38,8 @@ def _jmespath(expression: str | None) -> str | None:
         try:
             jmespath.compile(expression)
         except JMESPathError as exc:
-            raise ValueError(f"{expression!r} is not a JMESPath expression: {exc}") from None
+            reason = str(exc).splitlines()[0]  # the rest repeats the expression with a caret
+            raise ValueError(f"{expression!r} is not a JMESPath expression: {reason}") from None
     return expression
 
 
