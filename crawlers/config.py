@@ -119,6 +119,13 @@ class OcdsSource(SourceBase):
 
     type: Literal["ocds"]
     max_pages: int = Field(default=1_000, ge=1, le=100_000)  # package pages (links.next) in one run
+    package: str | None = None  # JMESPath to the package when an API wraps it (e.g. releasePackage)
+    next: str | None = None  # JMESPath to the next page's URL when it is not the package's links.next
+
+    @field_validator("package", "next")
+    @classmethod
+    def _expressions(cls, value: str | None) -> str | None:
+        return _jmespath(value)
 
 
 class Listing(_Strict):
@@ -173,7 +180,8 @@ class Pagination(_Strict):
     """How to ask for the next page of an API."""
 
     style: Literal["none", "page", "offset", "cursor", "next_link"] = "none"
-    param: str | None = None  # query (GET) or body (POST) parameter: page number, offset, cursor
+    param: str | None = None  # the parameter carrying the page number, offset or cursor
+    location: Literal["query", "body"] | None = None  # where parameters go; default: GET query, POST body
     start: int = Field(default=1, ge=0)  # the first page number (page) or offset (offset)
     size: int | None = Field(default=None, ge=1)  # records per page; the offset step
     size_param: str | None = None  # parameter that asks for `size` records

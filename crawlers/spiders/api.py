@@ -21,7 +21,8 @@ class ApiSpider(SourceSpider):
     """Page through a JSON endpoint and map each record's fields with JMESPath.
 
     1. Ask `source.url` with `method` and `headers`; a POST sends `body` as JSON, a GET is
-       conditional. Pagination parameters go in the query string (GET) or the body (POST).
+       conditional. Pagination parameters go in the query string (GET) or the JSON body
+       (POST), unless `pagination.location` says otherwise.
     2. `items` selects the page's records; `fields.<name>` maps each record (a dotted path is
        a JMESPath expression); `url` and `title` are required, relative URLs resolve against
        the page, an `amount` with a `currency` is structured, other amounts are parsed as text.
@@ -56,13 +57,15 @@ class ApiSpider(SourceSpider):
         params = {pagination.param: value} if value is not None and pagination.param else {}
         if pagination.size and pagination.size_param:
             params[pagination.size_param] = pagination.size
+        in_body = (pagination.location or ("body" if source.method == "POST" else "query")) == "body"
+        if not in_body:
+            for name, param in params.items():
+                url = add_or_replace_parameter(url, name, str(param))
         headers = {"Accept": "application/json", **source.headers}
         if source.method == "POST":
-            body = json.dumps({**(source.body or {}), **params})
+            body = json.dumps({**(source.body or {}), **(params if in_body else {})})
             return self.index_request(url, self.parse, page=page, method="POST", body=body,
                                       headers={**headers, "Content-Type": "application/json"})
-        for name, param in params.items():
-            url = add_or_replace_parameter(url, name, str(param))
         return self.index_request(url, self.parse, page=page, headers=headers)
 
     def replay_index(self, response: Response, url: str, parse):

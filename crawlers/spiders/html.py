@@ -17,7 +17,8 @@ class HtmlSpider(SourceSpider):
     """Follow a listing page's links to notice pages and read fields by selector.
 
     1. On `source.url` (conditional GET), `listing.item_links` selects the notice links (CSS,
-       or XPath when the selector starts with "/" or "("); `listing.next_page` the next
+       or XPath when the selector starts with "/" or "("; <a> elements or their href strings);
+       `listing.next_page` the next
        listing page, followed up to `listing.max_pages`. A first page without links is an
        error: the site changed or the selector is wrong.
     2. Each notice page is fetched unless stored within `recrawl_days` (see `follow`).
@@ -38,7 +39,9 @@ class HtmlSpider(SourceSpider):
 
     def parse(self, response: Response):
         listing = self.source.listing
-        links = select(response.selector, listing.item_links).getall()
+        links = [m.root if isinstance(m.root, str) else m.attrib.get("href", "")
+                 for m in select(response.selector, listing.item_links)]
+        links = [link for link in links if link.strip()]
         if not links and response.meta.get("page", 1) == 1:
             self.parse_error(response, UnreadableContent(
                 f"the listing selector {listing.item_links!r} matched no notice links"))

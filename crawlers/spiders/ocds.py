@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import jmespath
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
@@ -28,7 +29,9 @@ class OcdsSpider(SourceSpider):
        else Windows-1252) and read it as one JSON value or as JSON lines.
     2. Unwrap what it holds: release packages (`releases`), record packages (`records`: the
        `compiledRecord`, else the record's newest release), arrays of packages, bare releases.
-    3. Follow each package's `links.next` (OCDS 1.1 pagination), up to `max_pages` pages.
+    3. Follow each package's `links.next` (OCDS 1.1 pagination), up to `max_pages` pages. An
+       API that wraps the package names it with `package` (JMESPath), and its next link with
+       `next`.
     4. When every page is read, yield the newest release per ocid (by `date`), unless an
        earlier run stored a newer state (pages answered 304 are not read again); the first
        release date ever seen is the publication date.
@@ -63,16 +66,26 @@ class OcdsSpider(SourceSpider):
         except ValueError as exc:
             self.parse_error(response, UnreadableContent(f"not OCDS JSON: {exc}"))
             return
+        next_urls = [self.next_url(value) for value in packages]
+        if self.source.package:
+            packages = [jmespath.search(self.source.package, value) for value in packages]
         found = 0
         for release in releases(packages):
             self.keep(release, response.url)
             found += 1
-        if not found and not any(isinstance(p, dict) and "links" in p for p in packages):
+        if not found and not any(next_urls):
             self.parse_error(response, UnreadableContent("no OCDS releases or records in this response"))
-        for package in packages:
-            next_url = (package.get("links") or {}).get("next") if isinstance(package, dict) else None
-            if next_url:
-                yield from self.next_page(response, next_url, self.parse)
+        for next_url in filter(None, next_urls):
+            yield from self.next_page(response, next_url, self.parse)
+
+    def next_url(self, value) -> str | None:
+        """The next page: at `source.next` in the response, else the package's `links.next`."""
+        if not isinstance(value, dict):
+            return None
+        if self.source.next:
+            return jmespath.search(self.source.next, value)
+        package = jmespath.search(self.source.package, value) if self.source.package else value
+        return ((package or {}).get("links") or {}).get("next") if isinstance(package, dict) else None
 
     def keep(self, release: dict, package_url: str) -> None:
         ocid, when = release["ocid"], _when(release.get("date"))

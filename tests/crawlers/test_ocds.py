@@ -28,6 +28,8 @@ def crawled(tmp_path_factory, site):
                       "    attachments: true\n" if sid == "fx_record_package" else "")
                for sid, path in PACKAGES.items()]
     entries.append(source("fx_not_ocds", "tender", "ocds", f"{site.base}/html/index.html"))
+    entries.append(source("fx_wrapped", "tender", "ocds", f"{site.base}/ocds/wrapped-1.json",
+                          "    package: releasePackage\n    next: next\n"))
     sources = catalogue(folder / "sources.yaml", *entries)
     env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
     first = run_cli("crawl", "--sources", str(sources), env=env)
@@ -45,7 +47,7 @@ def test_every_packaging_yields_one_tender_per_ocid(crawled):
     found = {sid: int(row[1]) + int(row[3]) for sid, row in rows.items()}
     assert found == {"fx_release_package": 2, "fx_record_package": 1, "fx_json_lines": 2,
                      "fx_package_array": 2, "fx_bare_release": 1, "fx_schema_10_latin1": 1, "fx_paged": 2,
-                     "fx_not_ocds": 0}, first.stdout
+                     "fx_not_ocds": 0, "fx_wrapped": 2}, first.stdout
     assert rows["fx_not_ocds"][0] == "failed" and "not OCDS JSON" in first.stdout
 
 
@@ -88,6 +90,11 @@ def test_bare_releases_arrays_and_lines(crawled):
     assert "ai" in docs["ocds-fix04-ARR-1"].topics
     assert docs["ocds-fix03-JL-2"].amount.currency == "USD"
     assert docs["ocds-fix04-ARR-2"].deadline.date() == date(2026, 4, 2)
+
+
+def test_an_api_wrapping_its_packages(crawled):
+    doc = crawled[2]["ocds-lcuori-HN-2"]  # on the second page, found through the wrapper's `next`
+    assert doc.organizations == ["Banco Central de Honduras"] and doc.amount.currency == "HNL"
 
 
 def test_a_second_run_finds_nothing_new(crawled):
