@@ -46,6 +46,9 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.NormalisePipeline": 200,
     "crawlers.pipelines.IndexPipeline": 300,
 }
+# Default 100: Scrapy starts this many tasks for every response's output; ours yield one item
+# (a notice page) or a few dozen (a feed), and their pipelines wait on at most 2 requests per domain.
+CONCURRENT_ITEMS = 8
 # Documents are enriched (NLP, embeddings) and indexed in batches of this size, in a thread.
 INDEX_BATCH_SIZE = 64
 # False indexes without NLP: only for measuring the crawl itself (bench/crawl.py).
