@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.config import SourceBase
 from crawlers.state import PageState, SourceState
+from crawlers.text import decode
 from search.backend import SearchBackend
 
 NOT_MODIFIED = 304
@@ -27,7 +28,8 @@ class SourceSpider(scrapy.Spider):
        unchanged and replays the links they led to.
     3. `follow` asks for a detail page unless it was fetched within `source.recrawl_days`
        (and not updated since, when the listing says); a 304 counts it unchanged.
-    4. Subclasses implement `parse` and yield plain dicts with Document fields plus the hints
+    4. A response whose declared charset garbles its text is re-decoded (`readable`).
+    5. Subclasses implement `parse` and yield plain dicts with Document fields plus the hints
        the pipelines read (`crawlers/pipelines.py`); every item gets the response's
        Last-Modified as `http_last_modified`. Failed requests land in `self.errors`.
     """
@@ -44,9 +46,6 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self):
         yield self.index_request(self.source.url, self.parse)
-
-    def parse(self, response: Response) -> Iterable[Any]:
-        raise NotImplementedError
 
     # -- requests ------------------------------------------------------------------------
 
@@ -70,10 +69,14 @@ class SourceSpider(scrapy.Spider):
         if self.within_max_pages(response):
             yield self.index_request(response.urljoin(url), parse, page=response.meta.get("page", 1) + 1)
 
-    def follow(self, url: str, parse: Callable, updated: datetime | None = None) -> Iterator[scrapy.Request]:
-        """A detail page, unless the stored copy is recent enough (then it counts as unchanged)."""
+    def follow(self, response: Response, url: str, parse: Callable,
+               updated: datetime | None = None) -> Iterator[scrapy.Request]:
+        """A detail page linked from `response`, unless the stored copy is recent enough (then it
+        counts as unchanged, and stays among the links the listing page led to)."""
+        url = response.urljoin(url)
         if self.state.fresh(url, self.source.recrawl_days, updated):
             self.crawler.stats.inc_value("observatorio/unchanged", self.state.pages[url].items or 1)
+            response.meta.setdefault("skipped_links", []).append((f"detail:{parse.__name__}", url))
             return
         yield self.request(url, self._detail_page, headers=self.state.validators(url),
                            cb_kwargs={"parse": parse.__name__},
@@ -88,6 +91,7 @@ class SourceSpider(scrapy.Spider):
             return
         links: list[tuple[str, str]] = []
         items = 0
+        response = readable(response)
         for result in self._with_last_modified(response, getattr(self, parse)(response)):
             if isinstance(result, scrapy.Request):
                 if result.method == "GET" and "parse" in result.cb_kwargs:
@@ -95,6 +99,7 @@ class SourceSpider(scrapy.Spider):
             else:
                 items += 1
             yield result
+        links += response.meta.get("skipped_links", [])
         if response.request.method == "GET":
             self.state.remember(_page_state(response, url, links, items))
 
@@ -107,7 +112,7 @@ class SourceSpider(scrapy.Spider):
             if role == "index":
                 yield from self.replay_index(response, url, getattr(self, parse))
             else:
-                yield from self.follow(url, getattr(self, parse))
+                yield from self.follow(response, url, getattr(self, parse))
 
     def replay_index(self, response: Response, url: str, parse: Callable) -> Iterator[scrapy.Request]:
         """Ask again for a page that a 304 page led to last time."""
@@ -120,6 +125,7 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value("observatorio/unchanged", self.state.pages[url].items or 1)
             return
         items = 0
+        response = readable(response)
         for result in self._with_last_modified(response, getattr(self, parse)(response)):
             items += not isinstance(result, scrapy.Request)
             yield result
@@ -156,6 +162,14 @@ class SourceSpider(scrapy.Spider):
 def origin_url(response: Response) -> str:
     """The URL we asked for, before any redirect: the key of the crawl state."""
     return response.meta.get("redirect_urls", [response.url])[0]
+
+
+def readable(response: Response) -> Response:
+    """The response, re-decoded when its declared charset garbles it (U+FFFD in the text):
+    by BOM, strict UTF-8, else Windows-1252, as `crawlers.text.decode` does."""
+    if isinstance(response, TextResponse) and "\ufffd" in response.text:
+        return response.replace(body=decode(response.body).encode(), encoding="utf-8")
+    return response
 
 
 def header(response: Response, name: str) -> str | None:

@@ -46,7 +46,7 @@ class HtmlSpider(SourceSpider):
             self.parse_error(response, UnreadableContent(
                 f"the listing selector {listing.item_links!r} matched no notice links"))
         for href in links:
-            yield from self.follow(response.urljoin(href.strip()), self.parse_notice)
+            yield from self.follow(response, href.strip(), self.parse_notice)
         if listing.next_page:
             next_href = select(response.selector, listing.next_page).get()
             if next_href:

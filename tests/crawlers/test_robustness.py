@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from crawlers.state import CrawlState
 from search.backend import get_backend
 from tests.crawlers.conftest import catalogue, report, source
-from tests.helpers import run_cli
+from tests.helpers import FIXTURES, run_cli
 
 ITEM = ("<item><title>{title}</title><link>https://cambia.example.org/{slug}</link>"
         "<description>{text}</description></item>")
@@ -50,6 +51,8 @@ def crawled(tmp_path_factory, site):
         source("fx_changing_feed", "news", "feed", f"{base}/feeds/cambia.xml"),
         source("fx_changing_html", "news", "html", f"{base}/html/cambia/index.html",
                "    recrawl_days: 0\n" + HTML_SELECTORS),
+        source("fx_mislabelled_html", "news", "html", f"{base}/charset/utf-8/html/latin1/index.html",
+               HTML_SELECTORS.replace('      body: "article"\n', "")),
         source("fx_attachments", "tender", "html", f"{base}/html/anexos/index.html",
                '    listing:\n      item_links: "table.licitaciones a::attr(href)"\n'
                "    attachments: {max_files: 10, max_mb: 1}\n"),
@@ -59,12 +62,15 @@ def crawled(tmp_path_factory, site):
     site.replaced["/feeds/cambia.xml"] = feed(("Fondo A", "a", "Segunda versión, con otro plazo."),
                                               ("Fondo B", "b", "Sin cambios."), ("Fondo C", "c", "Nuevo."))
     site.replaced["/html/cambia/a.html"] = NOTICE.format(title="Aviso A", text="Texto corregido.").encode()
+    listing = (FIXTURES / "html" / "anexos" / "index.html").read_bytes()
+    site.replaced["/html/anexos/index.html"] = listing + b"\n"  # changed listing, same notices
     mark = len(site.hits)
     second = run_cli("crawl", "--sources", str(sources), env=env)
     backend = get_backend("sqlite", path=folder / "data" / "observatorio.db")
     docs = {d.url: d for d in backend.iter_documents()}
     backend.close()
-    return report(first.stdout), report(second.stdout), site.hits[mark:], docs, first
+    state = CrawlState(folder / "data" / "crawl_state.db").load("fx_attachments")
+    return report(first.stdout), report(second.stdout), site.hits[mark:], docs, first, state
 
 
 def test_the_run_completes_whatever_fails(crawled):
@@ -106,6 +112,12 @@ def test_a_missing_feed_fails_alone(crawled):
     assert crawled[0]["fx_missing"][0] == "failed" and "HTTP 404" in " ".join(crawled[0]["fx_missing"])
 
 
+def test_a_wrongly_declared_charset_is_corrected(crawled, site):
+    doc = crawled[3][f"{site.base}/charset/utf-8/html/latin1/aviso.html"]
+    assert doc.title == "Capacitación en análisis de datos para municipalidades"
+    assert "análisis de datos y visualización" in doc.body
+
+
 def test_edits_are_updates_and_new_items_are_new(crawled):
     second = crawled[1]
     assert second["fx_changing_feed"][:4] == ["ok", "1", "1", "1"]
@@ -118,9 +130,11 @@ def test_stale_detail_pages_are_asked_conditionally(crawled):
     assert hits == {"/html/cambia/index.html": 304, "/html/cambia/a.html": 200, "/html/cambia/b.html": 304}
 
 
-def test_fresh_detail_pages_and_attachments_are_not_fetched_again(crawled):
+def test_fresh_detail_pages_and_attachments_are_not_fetched_again(crawled, site):
     assert crawled[1]["fx_attachments"][:4] == ["ok", "0", "0", "1"]
     assert [hit.path for hit in crawled[2] if "anexos/licitacion" in hit.path or "/files/" in hit.path] == []
+    listing = crawled[5].pages[f"{site.base}/html/anexos/index.html"]  # fetched again: it changed
+    assert listing.links == [("detail:parse_notice", f"{site.base}/html/anexos/licitacion.html")]
 
 
 def test_html_attachments_are_read_and_problems_reported(crawled, site):
