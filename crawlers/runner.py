@@ -14,10 +14,9 @@ from search.health import HealthStore, SourceRun
 
 from . import settings as default_settings
 from .config import CrawlerOptions, SourceBase
+from .middlewares import STATUS_STAT as STATUS
 from .spiders import SPIDERS
 from .state import CrawlState
-
-STATUS = "observatorio/http_status/"
 
 
 def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
@@ -39,7 +38,6 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
         # Below the command side's overrides ("cmdline"), above the module defaults.
         crawler.settings.update(default_settings.source_settings(options, source), priority="spider")
         _count_failures(crawler)
-        _count_statuses(crawler)
         process.crawl(crawler, source=source, backend=backend, state=state.load(source.id))
         crawlers.append((source, crawler))
     process.start()
@@ -69,16 +67,6 @@ def _count_failures(crawler: Crawler) -> None:
 
     crawler.signals.connect(on_error, signal=signals.spider_error, weak=False)
     crawler.signals.connect(on_error, signal=signals.item_error, weak=False)
-
-
-def _count_statuses(crawler: Crawler) -> None:
-    """HTTP status counts of the source's servers (not of internal data: requests)."""
-
-    def on_response(response, request, **_):
-        if response.url.startswith(("http://", "https://")):
-            crawler.stats.inc_value(f"{STATUS}{response.status}")
-
-    crawler.signals.connect(on_response, signal=signals.response_received, weak=False)
 
 
 def _run(source: SourceBase, crawler: Crawler) -> SourceRun:

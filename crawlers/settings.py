@@ -38,6 +38,7 @@ RETRY_MAX_WAIT = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.HttpStatusMiddleware": 860,  # next to the downloader: sees every response
 }
 
 # -- Output ------------------------------------------------------------------------------

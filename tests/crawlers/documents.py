@@ -75,6 +75,7 @@ def write_all(folder: Path) -> Path:
         "cartel.odt": odt_file(["Cartel de licitación", "Adquisición de sensores IoT para fincas."]),
         "protegido.pdf": pdf(["Documento confidencial"], password="secreto"),
         "roto.pdf": pdf(BASES)[:300],
+        "grande.pdf": pdf(BASES) + b"%" + b" " * (1536 * 1024) + b"\n",  # 1.5 MiB: beyond a 1 MB cap
         "no-es-documento.pdf": b"<html><body>Pagina de error</body></html>",
     }
     for name, content in files.items():

@@ -34,8 +34,11 @@ STYLES = {
 
 def api_source(sid: str, path: str, pagination: str, base: str, extra: str = "") -> str:
     url = "links.self" if sid == "fx_api_page" else f"join('', [links.self, '?via={sid}'])"
+    fields = FIELDS.format(url=f'"{url}"')
+    if sid == "fx_api_limited":  # no dates mapped, and the API sends no Last-Modified
+        fields = fields.replace("      published: opportunity.posted\n", "")
     return source(sid, "funding_call", "api", base + path, language="en",
-                  extra=FIELDS.format(url=f'"{url}"') + f"    pagination: {pagination}\n{extra}")
+                  extra=fields + f"    pagination: {pagination}\n{extra}")
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +84,11 @@ def test_fields_are_mapped(crawled, site):
     assert doc.organizations == ["Example Development Fund"]
     assert doc.categories == ["innovation", "tag1"]
     assert "ai" in doc.topics
+
+
+def test_undated_records_get_the_fetch_time(crawled):
+    doc = next(d for d in crawled[2] if d.source == "fx_api_limited")
+    assert doc.published_estimated and abs((doc.published - doc.fetched).total_seconds()) < 1
 
 
 def test_jmespath_expressions_and_attachments(crawled, site):

@@ -6,6 +6,7 @@ import pytest
 
 from crawlers.state import CrawlState
 from search.backend import get_backend
+from search.health import HealthStore
 from tests.crawlers.conftest import catalogue, report, source
 from tests.helpers import FIXTURES, run_cli
 
@@ -52,7 +53,8 @@ def crawled(tmp_path_factory, site):
         source("fx_changing_html", "news", "html", f"{base}/html/cambia/index.html",
                "    recrawl_days: 0\n" + HTML_SELECTORS),
         source("fx_mislabelled_html", "news", "html", f"{base}/charset/utf-8/html/latin1/index.html",
-               HTML_SELECTORS.replace('      body: "article"\n', "")),
+               "    listing:\n      item_links: \"//ul[@class='avisos']//a/@href\"\n"
+               "    fields:\n      title: \"//h1/text()\"\n"),  # XPath; body by trafilatura
         source("fx_attachments", "tender", "html", f"{base}/html/anexos/index.html",
                '    listing:\n      item_links: "table.licitaciones a::attr(href)"\n'
                "    attachments: {max_files: 10, max_mb: 1}\n"),
@@ -70,7 +72,8 @@ def crawled(tmp_path_factory, site):
     docs = {d.url: d for d in backend.iter_documents()}
     backend.close()
     state = CrawlState(folder / "data" / "crawl_state.db").load("fx_attachments")
-    return report(first.stdout), report(second.stdout), site.hits[mark:], docs, first, state
+    health = HealthStore(folder / "data" / "health.db")
+    return report(first.stdout), report(second.stdout), site.hits[mark:], docs, first, state, health
 
 
 def test_the_run_completes_whatever_fails(crawled):
@@ -83,6 +86,8 @@ def test_a_500_is_retried_and_then_succeeds(crawled, site):
     assert crawled[0]["fx_flaky"][:2] == ["ok", "3"]
     statuses = [hit.status for hit in site.requests_for("/flaky/feeds/rss2.xml")]
     assert statuses[:2] == [500, 200]
+    first_run = crawled[6].runs("fx_flaky")[-1]
+    assert first_run.http_statuses == {"200": 2, "500": 1}  # robots.txt, the 500, the feed
 
 
 def test_a_429_waits_for_retry_after(crawled, site):
@@ -145,5 +150,6 @@ def test_html_attachments_are_read_and_problems_reported(crawled, site):
     assert "Adquisición de sensores IoT" in files["cartel.odt"].text
     assert files["no-es-documento.pdf"].error == "not a PDF, DOCX or ODT file"
     assert files["anexo.pdf"].error == "Forbidden by robots.txt"
+    assert "larger than download max size" in files["grande.pdf"].error
     assert doc.deadline.isoformat() == "2026-04-30" and doc.amount.value == 12_000_000
     assert crawled[0]["fx_attachments"][0] == "partial"

@@ -9,10 +9,11 @@ from parsel import Selector
 from scrapy.http import Response
 
 from crawlers.attachments import document_type, extract_text
-from crawlers.config import AttachmentRule
+from crawlers.config import AttachmentRule, CrawlerOptions, FeedSource
 from crawlers.errors import AttachmentError
 from crawlers.links import document_links, looks_like_document
 from crawlers.middlewares import retry_after
+from crawlers.settings import source_settings
 from crawlers.state import CrawlState, PageState, Version
 from crawlers.text import decode
 from tests.crawlers.documents import BASES, docx_file, odt_file, pdf
@@ -95,3 +96,14 @@ def test_crawl_state_round_trip_and_freshness(tmp_path):
     assert not again.fresh("https://e.org/feed", 0)  # recrawl_days 0: always ask
     assert not again.fresh("https://e.org/other", 7)
     assert store.load("another").pages == {}
+
+
+def test_settings_per_source():
+    options = CrawlerOptions(user_agent="Bot/2 (+https://e.org/bot)", download_delay=0.5, max_response_mb=2)
+    feed = FeedSource(id="a", kind="news", type="feed", url="https://e.org/f", language="es")
+    slow = feed.model_copy(update={"download_delay": 5.0})
+    assert source_settings(options, feed)["DOWNLOAD_DELAY"] == 0.5
+    settings = source_settings(options, slow)
+    assert settings["DOWNLOAD_DELAY"] == 5.0 and settings["AUTOTHROTTLE_START_DELAY"] == 5.0
+    assert settings["USER_AGENT"] == "Bot/2 (+https://e.org/bot)"
+    assert settings["DOWNLOAD_MAXSIZE"] == 2 * 1024 * 1024 and settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
