@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from functools import cached_property
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -38,23 +37,28 @@ class LinkFollower:
         self.item = item
         self.fetched: dict[str, Response] = {}
         self.last_error = ""
+        self._stored: list[Document | None] = []  # empty until looked up
 
-    @cached_property
-    def stored(self) -> Document | None:
-        return self.spider.backend.get(self.item.get("id") or document_id(self.item["url"]))
+    async def stored(self) -> Document | None:
+        """The item's document as indexed by an earlier run, if any (looked up once, in a thread:
+        a remote backend must not stall the download loop)."""
+        if not self._stored:
+            doc_id = self.item.get("id") or document_id(self.item["url"])
+            self._stored.append(await run_in_thread(self.spider.backend.get, doc_id))
+        return self._stored[0]
 
     async def article(self) -> list[dict]:
         """Replace the item's body with its page's main text; return the page's document links."""
         url, item, state = self.item["url"], self.item, self.spider.state
         updated = _as_datetime(item.get("updated"))
-        if state.fresh(url, self.spider.source.recrawl_days, updated) and self.stored:
-            return self._reuse_article()
+        if state.fresh(url, self.spider.source.recrawl_days, updated) and (stored := await self.stored()):
+            return self._reuse_article(stored)
         response = await self.fetch(url)
         if response is None:
             return []
-        if response.status == NOT_MODIFIED and self.stored:
+        if response.status == NOT_MODIFIED and (stored := await self.stored()):
             state.touch(url)
-            return self._reuse_article()
+            return self._reuse_article(stored)
         state.remember(_page(url, response, items=1))
         if not isinstance(response, TextResponse):  # the entry links straight to a PDF or DOCX
             self.fetched[url] = response
@@ -65,9 +69,9 @@ class LinkFollower:
         item["http_last_modified"] = header(response, "Last-Modified") or item.get("http_last_modified")
         return document_links(response.selector, response.url, self.spider.source.attachments)
 
-    def _reuse_article(self) -> list[dict]:
-        self.item["body"] = self.stored.body
-        return [{"url": a.url, "title": a.title} for a in self.stored.attachments]
+    def _reuse_article(self, stored: Document) -> list[dict]:
+        self.item["body"] = stored.body
+        return [{"url": a.url, "title": a.title} for a in stored.attachments]
 
     async def attachments(self, links: list[dict], rule: AttachmentRule) -> list[dict]:
         """Fetch up to `rule.max_files` documents and extract their text; problems are kept
@@ -76,8 +80,8 @@ class LinkFollower:
         return [await self.attachment(link["url"], link.get("title") or "", rule) for link in unique]
 
     async def attachment(self, url: str, title: str, rule: AttachmentRule) -> dict:
-        state = self.spider.state
-        previous = next((a for a in self.stored.attachments if a.url == url), None) if self.stored else None
+        state, stored = self.spider.state, await self.stored()
+        previous = next((a for a in stored.attachments if a.url == url), None) if stored else None
         if previous and state.fresh(url, self.spider.source.recrawl_days):
             return previous.model_dump()
         response = self.fetched.get(url) or await self.fetch(url, download_maxsize=int(rule.max_mb * MB))

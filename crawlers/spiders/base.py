@@ -26,8 +26,8 @@ class SourceSpider(scrapy.Spider):
     2. `start()` asks for `source.url` with `index_request`: feeds, listings, API and package
        pages go out as conditional GETs; a 304 counts the items they gave last time as
        unchanged and replays the links they led to.
-    3. `follow` asks for a detail page unless it was fetched within `source.recrawl_days`
-       (and not updated since, when the listing says); a 304 counts it unchanged.
+    3. `follow` asks for a detail page unless it was fetched within `source.recrawl_days`;
+       an older one is asked conditionally, and a 304 counts it unchanged.
     4. A response whose declared charset garbles its text is re-decoded (`readable`).
     5. Subclasses implement `parse` and yield plain dicts with Document fields plus the hints
        the pipelines read (`crawlers/pipelines.py`); every item gets the response's
@@ -69,12 +69,11 @@ class SourceSpider(scrapy.Spider):
         if self.within_max_pages(response):
             yield self.index_request(response.urljoin(url), parse, page=response.meta.get("page", 1) + 1)
 
-    def follow(self, response: Response, url: str, parse: Callable,
-               updated: datetime | None = None) -> Iterator[scrapy.Request]:
+    def follow(self, response: Response, url: str, parse: Callable) -> Iterator[scrapy.Request]:
         """A detail page linked from `response`, unless the stored copy is recent enough (then it
         counts as unchanged, and stays among the links the listing page led to)."""
         url = response.urljoin(url)
-        if self.state.fresh(url, self.source.recrawl_days, updated):
+        if self.state.fresh(url, self.source.recrawl_days):
             self.crawler.stats.inc_value("observatorio/unchanged", self.state.pages[url].items or 1)
             response.meta.setdefault("skipped_links", []).append((f"detail:{parse.__name__}", url))
             return
