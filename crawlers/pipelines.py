@@ -89,8 +89,11 @@ class NormalisePipeline:
                 **fields,
             )
         except ValidationError as exc:
+            error = exc.errors()[0]
+            reason = f"invalid document: {'.'.join(map(str, error['loc']))}: {error['msg']}"
             self.crawler.stats.inc_value("observatorio/invalid")
-            raise DropItem(f"invalid document from {item.get('url')!r}: {exc.errors()[0]['msg']}") from exc
+            self.crawler.spider.errors.append(f"{item.get('url')}: {reason}")
+            raise DropItem(f"{reason} ({item.get('url')!r})") from exc
         return doc.with_content_hash()
 
 

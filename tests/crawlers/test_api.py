@@ -48,6 +48,9 @@ def crawled(tmp_path_factory, site):
     entries.append(api_source("fx_api_post", "/api/search", "{style: page, param: page, size: 2}", site.base,
                               '    method: POST\n    body: {size: 2, keyword: "innovation"}\n'
                               "    attachments: true\n"))
+    invalid = ("    items: data.results\n"
+               "    fields: {url: links.self, title: opportunity.title, published: opportunity}\n")
+    entries.append(source("fx_api_invalid", "funding_call", "api", f"{site.base}/api/page", invalid, "en"))
     sources = catalogue(folder / "sources.yaml", *entries)
     env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
     first = run_cli("crawl", "--sources", str(sources), env=env)
@@ -64,8 +67,14 @@ def test_every_pagination_style_reads_every_record(crawled):
     rows = report(first.stdout)
     assert {sid: int(row[1]) for sid, row in rows.items()} == {
         "fx_api_page": 5, "fx_api_offset": 5, "fx_api_cursor": 5, "fx_api_next": 5, "fx_api_limited": 4,
-        "fx_api_post": 5}, first.stdout
-    assert all(row[0] == "ok" for row in rows.values())
+        "fx_api_post": 5, "fx_api_invalid": 0}, first.stdout
+    assert all(row[0] == "ok" for sid, row in rows.items() if sid != "fx_api_invalid")
+
+
+def test_invalid_records_are_counted_and_explained(crawled):
+    row = report(crawled[0].stdout)["fx_api_invalid"]
+    assert row[:5] == ["failed", "0", "0", "0", "2"]  # one page of 2, no `size` to ask for more
+    assert "invalid document: published:" in " ".join(row)
 
 
 def test_the_post_body_carries_the_page(site, crawled):
