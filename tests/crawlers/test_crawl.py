@@ -8,14 +8,8 @@ import pytest
 
 from search.backend import get_backend
 from search.health import HealthStore
-from tests.crawlers.conftest import catalogue
+from tests.crawlers.conftest import catalogue, source
 from tests.helpers import run_cli
-
-
-def source(source_id: str, kind: str, type_: str, url: str, extra: str = "") -> str:
-    return (f"  - id: {source_id}\n    kind: {kind}\n    type: {type_}\n    url: {url}\n"
-            f"    language: es\n    country: CR\n{extra}")
-
 
 HTML_SELECTORS = """    listing:
       item_links: "ul.avisos a::attr(href)"
