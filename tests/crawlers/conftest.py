@@ -5,6 +5,7 @@ Every file is served with an ETag and a fixed Last-Modified and answers conditio
 
 - `/flaky/...`   500 on the first request for that URL, then the file
 - `/busy/...`    429 with `Retry-After: 1` on the first request, then the file
+- `/closed/...`  always 503 with `Retry-After: 3600`, beyond the tests' 5 s limit
 - `/slow/...`    answers after SLOW_SECONDS, beyond the tests' 1 s timeout
 - `/charset/<name>/...` the file with `Content-Type: ...; charset=<name>` (a wrong declaration)
 - `/huge.xml`    a 64 KiB feed, beyond the tests' size cap
@@ -96,6 +97,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(500, b"temporarily broken", "text/plain")
         if path.startswith("/busy/") and first:
             return self.reply(429, b"slow down", "text/plain", {"Retry-After": "1"})
+        if path.startswith("/closed/"):
+            return self.reply(503, b"maintenance", "text/plain", {"Retry-After": "3600"})
         if path.startswith("/slow/"):
             time.sleep(SLOW_SECONDS)
         if path == "/huge.xml":

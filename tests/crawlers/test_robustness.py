@@ -46,6 +46,7 @@ def crawled(tmp_path_factory, site):
         source("fx_flaky", "news", "feed", f"{base}/flaky/feeds/rss2.xml"),
         source("fx_busy", "news", "feed", f"{base}/busy/feeds/atom.xml"),
         source("fx_slow", "news", "feed", f"{base}/slow/feeds/rss10.rdf"),
+        source("fx_closed", "news", "feed", f"{base}/closed/feeds/rss10.rdf"),
         source("fx_huge", "news", "feed", f"{base}/huge.xml"),
         source("fx_forbidden", "news", "feed", f"{base}/private/feed.xml"),
         source("fx_missing", "news", "feed", f"{base}/feeds/nowhere.xml"),
@@ -95,6 +96,12 @@ def test_a_429_waits_for_retry_after(crawled, site):
     refused, served = site.requests_for("/busy/feeds/atom.xml")[:2]
     assert (refused.status, served.status) == (429, 200)
     assert served.at - refused.at >= 1.0
+
+
+def test_a_retry_after_beyond_the_limit_gives_up_at_once(crawled, site):
+    row = crawled[0]["fx_closed"]
+    assert row[0] == "failed" and "HTTP 503 (Retry-After 3600 s is beyond the 5 s limit)" in " ".join(row)
+    assert len(site.requests_for("/closed/")) == 2  # one per run, no retries
 
 
 def test_a_slow_server_times_out(crawled):
