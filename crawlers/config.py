@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+import jmespath
+from jmespath.exceptions import JMESPathError
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from search.document import Kind
 from search.yamlfile import ConfigError, LocatedError, load_model
@@ -14,12 +16,61 @@ from search.yamlfile import ConfigError, LocatedError, load_model
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = ROOT / "config" / "sources.yaml"
 DEMO_SOURCES = ROOT / "config" / "demo" / "sources.yaml"
+DEFAULT_USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
+ATTACHMENT_TYPES = ("pdf", "docx", "odt")
 
-__all__ = ["ConfigError", "Source", "load_sources"]
+__all__ = ["Catalogue", "ConfigError", "CrawlerOptions", "Source", "load_catalogue", "load_sources"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an absolute http(s) URL")
+    return url
+
+
+def _jmespath(expression: str | None) -> str | None:
+    if expression is not None:
+        try:
+            jmespath.compile(expression)
+        except JMESPathError as exc:
+            reason = str(exc).splitlines()[0]  # the rest repeats the expression with a caret
+            raise ValueError(f"{expression!r} is not a JMESPath expression: {reason}") from None
+    return expression
+
+
+class CrawlerOptions(_Strict):
+    """The `crawler:` block: how the observatory treats every publisher."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    concurrent_per_domain: int = Field(default=2, ge=1, le=16)
+    autothrottle: bool = True
+    download_delay: float = Field(default=0, ge=0, le=600)
+    timeout: float = Field(default=30, gt=0, le=600)
+    retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff: float = Field(default=2, ge=0, le=600)  # first wait; doubles on each retry
+    max_retry_wait: float = Field(default=120, ge=0, le=3600)  # longer Retry-After: give up
+    max_response_mb: float = Field(default=20, gt=0, le=1024)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _names_a_contact(cls, value: str) -> str:
+        if "http://" not in value and "https://" not in value:
+            raise ValueError("the User-Agent must name a contact URL, e.g. 'Bot/1.0 (+https://...)'")
+        return value
+
+
+class AttachmentRule(_Strict):
+    """Follow links to terms of reference (PDF, DOCX, ODT) and index their text."""
+
+    links: str | None = None  # html: selector for the links; default: links ending in a type below
+    types: tuple[Literal["pdf", "docx", "odt"], ...] = ATTACHMENT_TYPES
+    max_files: int = Field(default=5, ge=1, le=50)
+    max_mb: float = Field(default=10, gt=0, le=200)
 
 
 class SourceBase(_Strict):
@@ -30,6 +81,9 @@ class SourceBase(_Strict):
     language: str = Field(pattern=r"^[a-z]{2}$")
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     enabled: bool = True
+    download_delay: float | None = Field(default=None, ge=0, le=600)  # seconds between requests
+    recrawl_days: float = Field(default=7, ge=0)  # refetch stored detail pages this old
+    attachments: AttachmentRule | None = None
 
     @field_validator("url")
     @classmethod
@@ -38,10 +92,15 @@ class SourceBase(_Strict):
         base = (info.context or {}).get("base_url")
         if base:
             url = urljoin(base.rstrip("/") + "/", url.lstrip("/"))
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{url!r} is not an absolute http(s) URL")
-        return url
+        return _http_url(url)
+
+    @field_validator("attachments", mode="before")
+    @classmethod
+    def _attachments_flag(cls, value: Any) -> Any:
+        """`attachments: true` follows them with the defaults; `false` is the same as absent."""
+        if value is True:
+            return {}
+        return None if value is False else value
 
     @property
     def label(self) -> str:
@@ -52,17 +111,27 @@ class FeedSource(SourceBase):
     """RSS or Atom."""
 
     type: Literal["feed"]
+    fetch_article: bool = False  # fetch each entry's page for its main text
 
 
 class OcdsSource(SourceBase):
-    """OCDS release packages."""
+    """OCDS release or record packages."""
 
     type: Literal["ocds"]
+    max_pages: int = Field(default=1_000, ge=1, le=100_000)  # package pages (links.next) in one run
+    package: str | None = None  # JMESPath to the package when an API wraps it (e.g. releasePackage)
+    next: str | None = None  # JMESPath to the next page's URL when it is not the package's links.next
+
+    @field_validator("package", "next")
+    @classmethod
+    def _expressions(cls, value: str | None) -> str | None:
+        return _jmespath(value)
 
 
 class Listing(_Strict):
     item_links: str  # selector yielding the detail page links
     next_page: str | None = None  # selector yielding the next listing page link
+    max_pages: int = Field(default=50, ge=1, le=10_000)  # listing pages followed in one run
 
 
 class HtmlFields(_Strict):
@@ -85,10 +154,78 @@ class HtmlSource(SourceBase):
     fields: HtmlFields = HtmlFields()
 
 
-Source = Annotated[FeedSource | OcdsSource | HtmlSource, Field(discriminator="type")]
+class ApiFields(_Strict):
+    """JMESPath expressions (a dotted path is one) evaluated on each record."""
+
+    url: str
+    title: str
+    summary: str | None = None
+    body: str | None = None
+    published: str | None = None
+    updated: str | None = None  # a newer value than the last fetch refetches the article
+    deadline: str | None = None
+    amount: str | None = None  # a number, or text such as "USD 50,000"
+    currency: str | None = None
+    organizations: str | None = None  # a string or a list of strings
+    categories: str | None = None
+    attachments: str | None = None  # a list of URLs, or of objects with `url` (and `title`)
+
+    @field_validator("*")
+    @classmethod
+    def _expressions(cls, value: str | None) -> str | None:
+        return _jmespath(value)
+
+
+class Pagination(_Strict):
+    """How to ask for the next page of an API."""
+
+    style: Literal["none", "page", "offset", "cursor", "next_link"] = "none"
+    param: str | None = None  # the parameter carrying the page number, offset or cursor
+    location: Literal["query", "body"] | None = None  # where parameters go; default: GET query, POST body
+    start: int = Field(default=1, ge=0)  # the first page number (page) or offset (offset)
+    size: int | None = Field(default=None, ge=1)  # records per page; the offset step
+    size_param: str | None = None  # parameter that asks for `size` records
+    next: str | None = None  # JMESPath to the cursor (cursor) or the next URL (next_link)
+    max_pages: int = Field(default=20, ge=1, le=10_000)
+
+    @field_validator("next")
+    @classmethod
+    def _expression(cls, value: str | None) -> str | None:
+        return _jmespath(value)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Pagination:
+        needs = {"page": ["param"], "offset": ["param", "size"], "cursor": ["param", "next"],
+                 "next_link": ["next"], "none": []}[self.style]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise LocatedError((missing[0],), f"pagination style {self.style!r} needs {missing[0]!r}")
+        return self
+
+
+class ApiSource(SourceBase):
+    """A JSON endpoint: records at `items`, fields mapped by JMESPath."""
+
+    type: Literal["api"]
+    method: Literal["GET", "POST"] = "GET"
+    body: dict[str, Any] | None = None  # JSON body of a POST
+    headers: dict[str, str] = Field(default_factory=dict)
+    items: str  # JMESPath to the list of records
+    fields: ApiFields
+    pagination: Pagination = Pagination()
+    fetch_article: bool = False  # fetch each record's page for its main text
+
+    @field_validator("items")
+    @classmethod
+    def _expression(cls, value: str) -> str:
+        return _jmespath(value)
+
+
+Source = Annotated[FeedSource | OcdsSource | HtmlSource | ApiSource, Field(discriminator="type")]
 
 
 class Catalogue(_Strict):
+    crawler: CrawlerOptions = CrawlerOptions()
     sources: list[Source] = Field(min_length=1)
 
     @field_validator("sources")
@@ -102,9 +239,14 @@ class Catalogue(_Strict):
         return sources
 
 
-def load_sources(path: Path | str = DEFAULT_SOURCES, base_url: str | None = None) -> list[Source]:
+def load_catalogue(path: Path | str = DEFAULT_SOURCES, base_url: str | None = None) -> Catalogue:
     """Load and validate the catalogue; raise ConfigError naming file, line and field."""
-    return load_model(path, Catalogue, context={"base_url": base_url}).sources
+    return load_model(path, Catalogue, context={"base_url": base_url})
+
+
+def load_sources(path: Path | str = DEFAULT_SOURCES, base_url: str | None = None) -> list[Source]:
+    """The validated sources of a catalogue."""
+    return load_catalogue(path, base_url).sources
 
 
 def select(sources: list[Source], ids: list[str] | None) -> list[Source]:

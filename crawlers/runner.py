@@ -13,31 +13,49 @@ from search.backend import SearchBackend
 from search.health import HealthStore, SourceRun
 
 from . import settings as default_settings
-from .config import SourceBase
+from .config import CrawlerOptions, SourceBase
+from .middlewares import STATUS_STAT as STATUS
 from .spiders import SPIDERS
+from .state import CrawlState
 
 
 def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
-          overrides: dict[str, Any] | None = None) -> list[SourceRun]:
-    """Crawl `sources` concurrently; one failing source never stops the others.
+          overrides: dict[str, Any] | None = None, options: CrawlerOptions | None = None,
+          state: CrawlState | None = None) -> list[SourceRun]:
+    """Crawl `sources` concurrently, one crawler each; one failing source never stops the others.
 
-    Every source's run is recorded in `health` and returned, in the order given.
+    Each crawler gets the `crawler:` options and its source's own keys as settings, then
+    `overrides`. Every source's run is recorded in `health` and returned, in the order given;
+    its crawl state is saved unless some of its documents failed to index (the next run then
+    fetches them again rather than trusting validators for pages it never stored).
     """
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
-    settings.update(overrides or {}, priority="cmdline")
-    process = CrawlerProcess(settings)
+    options = options or CrawlerOptions()
+    state = state or CrawlState()
+    process = CrawlerProcess(_settings(overrides))
     crawlers: list[tuple[SourceBase, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.type])
+        # Below the command side's overrides ("cmdline"), above the module defaults.
+        crawler.settings.update(default_settings.source_settings(options, source), priority="spider")
         _count_failures(crawler)
-        process.crawl(crawler, source=source, backend=backend)
+        process.crawl(crawler, source=source, backend=backend, state=state.load(source.id))
         crawlers.append((source, crawler))
     process.start()
-    runs = [_run(source, crawler) for source, crawler in crawlers]
+    runs = []
+    for source, crawler in crawlers:
+        runs.append(_run(source, crawler))
+        if crawler.spider is not None and not crawler.stats.get_value("observatorio/index_failed"):
+            state.save(crawler.spider.state)
     for run in runs:
         health.record(run)
     return runs
+
+
+def _settings(overrides: dict[str, Any] | None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(overrides or {}, priority="cmdline")
+    return settings
 
 
 def _count_failures(crawler: Crawler) -> None:
@@ -47,8 +65,8 @@ def _count_failures(crawler: Crawler) -> None:
         spider.errors.append(f"{getattr(response, 'url', '?')}: {failure.getErrorMessage()}")
         crawler.stats.inc_value("observatorio/failed")
 
-    crawler.signals.connect(on_error, signal=signals.spider_error)
-    crawler.signals.connect(on_error, signal=signals.item_error)
+    crawler.signals.connect(on_error, signal=signals.spider_error, weak=False)
+    crawler.signals.connect(on_error, signal=signals.item_error, weak=False)
 
 
 def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
@@ -57,7 +75,6 @@ def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
     errors = list(getattr(crawler.spider, "errors", []))
     if crawler.spider is None:
         errors.append("the spider did not start (see the log)")
-    prefix = "downloader/response_status_count/"
     return SourceRun(
         source=source.id,
         started=stats.get("start_time", now),
@@ -66,6 +83,6 @@ def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
         updated=stats.get("observatorio/updated", 0),
         unchanged=stats.get("observatorio/unchanged", 0),
         failed=stats.get("observatorio/failed", 0) + stats.get("observatorio/invalid", 0),
-        http_statuses={k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)},
+        http_statuses={k.removeprefix(STATUS): v for k, v in stats.items() if k.startswith(STATUS)},
         errors=errors,
     )

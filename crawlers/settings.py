@@ -1,4 +1,12 @@
-"""Scrapy settings for every source; grouped, each with Scrapy's default and why it changed."""
+"""Scrapy settings for every source; grouped, each with Scrapy's default and why it changed.
+
+The `crawler:` block of sources.yaml and each source's own keys override some of these per
+run (see `source_settings`); tests and the demo override them again from the command side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 BOT_NAME = "observatorio"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -21,19 +29,52 @@ DOWNLOAD_TIMEOUT = 30
 # Default 1 GiB / warn at 32 MiB: a notice page or feed beyond 20 MiB is a mistake.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
-# Default 2 retries; 429 added to the default codes.
+# Default 2 retries, at once; 429 added to the default codes. Ours wait between tries
+# (Retry-After, else RETRY_BACKOFF seconds doubling, at most RETRY_MAX_WAIT).
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF = 2.0
+RETRY_MAX_WAIT = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.HttpStatusMiddleware": 860,  # next to the downloader: sees every response
+}
 
 # -- Output ------------------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "crawlers.pipelines.NormalisePipeline": 100,
+    "crawlers.pipelines.FollowLinksPipeline": 100,
+    "crawlers.pipelines.NormalisePipeline": 200,
     "crawlers.pipelines.IndexPipeline": 300,
 }
-# Documents are enriched (NLP, embeddings) and indexed in batches of this size.
+# Default 100: Scrapy starts this many tasks for every response's output; ours yield one item
+# (a notice page) or a few dozen (a feed), and their pipelines wait on at most 2 requests per domain.
+CONCURRENT_ITEMS = 8
+# Documents are enriched (NLP, embeddings) and indexed in batches of this size, in a thread.
 INDEX_BATCH_SIZE = 64
+# False indexes without NLP: only for measuring the crawl itself (bench/crawl.py).
+INDEX_ENRICH = True
 
 # -- Runtime -----------------------------------------------------------------------------
 # Default INFO: the run prints its own per-source report; Scrapy's log goes to stderr.
 LOG_LEVEL = "WARNING"
 TELNETCONSOLE_ENABLED = False
+
+
+def source_settings(options, source) -> dict[str, Any]:
+    """The settings one source's crawler runs with: the `crawler:` block, then the source's keys."""
+    delay = options.download_delay if source.download_delay is None else source.download_delay
+    maxsize = int(options.max_response_mb * 1024 * 1024)
+    return {
+        "USER_AGENT": options.user_agent,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrent_per_domain,
+        "AUTOTHROTTLE_ENABLED": options.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(delay, AUTOTHROTTLE_START_DELAY),
+        "DOWNLOAD_DELAY": delay,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "RETRY_TIMES": options.retries,
+        "RETRY_BACKOFF": options.retry_backoff,
+        "RETRY_MAX_WAIT": options.max_retry_wait,
+        "DOWNLOAD_MAXSIZE": maxsize,
+        "DOWNLOAD_WARNSIZE": min(DOWNLOAD_WARNSIZE, maxsize),
+    }

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import lxml.html
+import trafilatura
 from lxml import etree
+from w3lib.encoding import read_bom
 
 BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
           "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "hr"}
@@ -42,3 +44,27 @@ def excerpt(text: str, limit: int = 300) -> str:
         return text
     cut = text.rfind(". ", 0, limit)
     return text[: cut + 1] if cut > limit // 4 else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def decode(body: bytes, declared: str | None = None) -> str:
+    """The text of a response body: by its BOM, else UTF-8, else the declared charset, else
+    Windows-1252 (a superset of Latin-1 that decodes any byte).
+
+    Strict UTF-8 is tried before the declaration because servers often declare Latin-1 for
+    UTF-8 bodies, and text that is not UTF-8 almost never decodes as UTF-8 by accident.
+    """
+    encoding, bom = read_bom(body)
+    if encoding:
+        return body[len(bom):].decode(encoding, errors="replace")
+    for candidate in ("utf-8", declared):
+        if candidate:
+            try:
+                return body.decode(candidate)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return body.decode("cp1252", errors="replace")
+
+
+def main_text(html: str) -> str:
+    """The main text of a page, without menus, footers and comments (by trafilatura)."""
+    return trafilatura.extract(html, include_comments=False, include_tables=True) or ""

@@ -51,6 +51,10 @@ class SourceRun:
         return self.new + self.updated + self.unchanged
 
     @property
+    def seconds(self) -> float:
+        return (self.finished - self.started).total_seconds()
+
+    @property
     def status(self) -> str:
         """ok; partial: errors but documents too; failed: errors and nothing found."""
         if not self.errors:
@@ -67,6 +71,7 @@ class SourceHealth:
 
     @property
     def flagged(self) -> bool:
+        """Failed FAILING_AFTER runs in a row: someone should look at this source."""
         return self.consecutive_failures >= FAILING_AFTER
 
     @property
@@ -111,6 +116,13 @@ class HealthStore:
         """The health of each source, in the order given."""
         with self._db() as db:
             return [self._health(db, source) for source in source_ids]
+
+    def runs(self, source: str, limit: int = 20) -> list[SourceRun]:
+        """The source's most recent runs, newest first (the admin's history view)."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM source_runs WHERE source = ? ORDER BY id DESC LIMIT ?",
+                              (source, limit)).fetchall()
+        return [_run(row) for row in rows]
 
     def _health(self, db: sqlite3.Connection, source: str) -> SourceHealth:
         rows = db.execute("SELECT * FROM source_runs WHERE source = ? ORDER BY id DESC LIMIT 50",

@@ -76,14 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_crawl(args) -> int:
-    from crawlers.config import DEFAULT_SOURCES, load_sources, select
+    from crawlers.config import DEFAULT_SOURCES, load_catalogue, select
     from nlp.taxonomy import load_taxonomy
 
     from .commands import crawl_and_report
 
-    sources = select(load_sources(args.sources or DEFAULT_SOURCES), args.source)
+    catalogue = load_catalogue(args.sources or DEFAULT_SOURCES)
+    sources = select(catalogue.sources, args.source)
     load_taxonomy()  # refuse to start on a broken taxonomy rather than fail every batch
-    crawl_and_report(sources)
+    crawl_and_report(sources, options=catalogue.crawler)
     return 0
 
 

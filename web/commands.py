@@ -18,10 +18,11 @@ DEMO_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
 
 
 def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
-                     out: IO[str] | None = None) -> list[SourceRun]:
+                     out: IO[str] | None = None, options: Any = None) -> list[SourceRun]:
+    """Crawl `sources` with the catalogue's `crawler:` options, record and print each run."""
     from crawlers.runner import crawl
 
-    runs = crawl(sources, get_backend(), HealthStore(), overrides)
+    runs = crawl(sources, get_backend(), HealthStore(), overrides, options)
     print_report(runs, out)
     return runs
 
@@ -113,21 +114,36 @@ def write_catalogue(sources: list, path: Path) -> Path:
 
 
 def print_sources(sources: list, out: IO[str] | None = None) -> None:
+    """Each source with its health: OK, partial, failing since ..., never run; [!] after 3 failures."""
     health = {h.source: h for h in HealthStore().health([s.id for s in sources])}
-    print(f"{'source':<34} {'type':<5} {'kind':<13} {'health':<28} last run", file=out)
+    print(f"{'source':<34} {'type':<5} {'kind':<13} {'health':<40} last run", file=out)
     for source in sources:
         h = health[source.id]
-        if h.last_run is None:
-            state, last = "never run", "-"
-        else:
-            last = f"{h.last_run.finished:%Y-%m-%d %H:%M} ({h.last_run.found} docs)"
-            state = (f"failing since {h.failing_since:%Y-%m-%d}" if h.consecutive_failures
-                     else h.last_run.status.upper() if h.last_run.status == "ok" else h.last_run.status)
-            if h.flagged:
-                state += " [!]"
-        print(f"{source.id:<34} {source.type:<5} {source.kind.value:<13} {state:<28} {last}", file=out)
+        enabled = "" if source.enabled else " (disabled)"
+        print(f"{source.id:<34} {source.type:<5} {source.kind.value:<13} {_health_state(h) + enabled:<40} "
+              f"{_last_run(h.last_run)}", file=out)
         if h.last_run and h.last_run.errors:
             print(f"{'':<34} last error: {h.last_run.errors[0]}", file=out)
+    flagged = [h.source for h in health.values() if h.flagged]
+    if flagged:
+        print(f"{len(flagged)} source(s) failed 3 runs in a row or more: {', '.join(flagged)}", file=out)
+
+
+def _health_state(h) -> str:
+    if h.last_run is None:
+        return "never run"
+    if h.consecutive_failures:
+        runs = f"{h.consecutive_failures} run{'s' if h.consecutive_failures > 1 else ''}"
+        return f"failing since {h.failing_since:%Y-%m-%d %H:%M} ({runs}){' [!]' if h.flagged else ''}"
+    return "OK" if h.last_run.status == "ok" else "partial (some errors)"
+
+
+def _last_run(run) -> str:
+    if run is None:
+        return "-"
+    statuses = " ".join(f"{code}×{n}" for code, n in sorted(run.http_statuses.items()))
+    return (f"{run.finished:%Y-%m-%d %H:%M} {run.seconds:.0f}s: {run.new} new, {run.updated} updated, "
+            f"{run.unchanged} same, {run.failed} failed; HTTP {statuses or '-'}")
 
 
 def print_digest(week: str | None, fmt: str, topics: tuple[str, ...] = (),

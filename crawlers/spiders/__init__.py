@@ -1,12 +1,13 @@
 """One spider class per source type."""
 
+from .api import ApiSpider
 from .base import SourceSpider
 from .feed import FeedSpider
 from .html import HtmlSpider
 from .ocds import OcdsSpider
 
 SPIDERS: dict[str, type[SourceSpider]] = {
-    spider.source_type: spider for spider in (FeedSpider, OcdsSpider, HtmlSpider)
+    spider.source_type: spider for spider in (FeedSpider, OcdsSpider, HtmlSpider, ApiSpider)
 }
 
 __all__ = ["SPIDERS", "SourceSpider"]

@@ -9,31 +9,37 @@ from urllib.parse import urljoin
 import feedparser
 from scrapy.http import Response
 
+from crawlers.config import FeedSource
+from crawlers.errors import UnreadableContent
+from crawlers.links import document_links, looks_like_document
 from crawlers.text import excerpt, html_to_text
 
 from .base import SourceSpider
 
 
 class FeedSpider(SourceSpider):
-    """Read an RSS 0.9x/1.0/2.0 or Atom feed with feedparser.
+    """Read an RSS 0.9x/1.0 (RDF)/2.0 or Atom 0.3/1.0 feed with feedparser.
 
-    1. Fetch `source.url` and hand the raw bytes and headers to feedparser, which sniffs the
-       encoding and reads ill-formed ("bozo") feeds where it can.
+    1. Fetch `source.url` (conditional GET) and hand the raw bytes, the headers and the URL
+       to feedparser, which sniffs the declared or undeclared encoding, decodes entities and
+       CDATA, and reads ill-formed ("bozo") feeds where it can.
     2. Refuse a response that yields no feed at all, with feedparser's reason.
-    3. One item per entry: link resolved against the entry's base, title and summary as plain
-       text, the longest content as body, the published (or updated) date in UTC.
+    3. One item per entry: the link resolved against the entry's xml:base or the feed URL,
+       title and summary as plain text, the longest content as body, the published (else
+       updated) date in UTC, and `updated` so a changed entry's article is fetched again.
+    4. Enclosures and links in the entry's HTML that point to PDF/DOCX/ODT files become
+       `attachment_links`; `fetch_article` and `attachments` are applied by the pipelines.
     """
 
     source_type = "feed"
+    source: FeedSource
 
     def parse(self, response: Response):
-        feed = feedparser.parse(
-            response.body,
-            response_headers={k.decode().lower(): v[0].decode("latin-1")
-                              for k, v in response.headers.items() if v},
-        )
+        headers = {k.decode().lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        headers["content-location"] = response.url  # the base for relative links
+        feed = feedparser.parse(response.body, response_headers=headers)
         if feed.bozo and not feed.entries:
-            self.parse_error(response, ValueError(f"not a readable feed: {feed.bozo_exception}"))
+            self.parse_error(response, UnreadableContent(f"not a readable feed: {feed.bozo_exception}"))
             return
         for entry in feed.entries:
             item = self.entry_item(entry, response.url)
@@ -54,13 +60,23 @@ class FeedSpider(SourceSpider):
             "title": title,
             "summary": summary if summary != body else excerpt(body),
             "body": body,
-            "published": _entry_date(entry),
+            "published": _entry_date(entry, "published_parsed") or _entry_date(entry, "updated_parsed"),
+            "updated": _entry_date(entry, "updated_parsed"),
             "organizations": [a for a in [entry.get("author")] if a],
             "categories": [t.get("term") for t in entry.get("tags", []) if t.get("term")],
+            "attachment_links": self.attachment_links(entry, base),
         }
 
+    def attachment_links(self, entry, base: str) -> list[dict]:
+        rule = self.source.attachments
+        links = [{"url": urljoin(base, e["href"]), "title": e.get("title", "")}
+                 for e in entry.get("enclosures", [])
+                 if e.get("href") and looks_like_document(e["href"], rule, e.get("type", ""))]
+        html = "\n".join([entry.get("summary", ""), *(c.get("value", "") for c in entry.get("content", []))])
+        known = {link["url"] for link in links}
+        return links + [link for link in document_links(html, base, rule) if link["url"] not in known]
 
-def _entry_date(entry) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+
+def _entry_date(entry, key: str) -> datetime | None:
+    parsed = entry.get(key)
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
-

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import trafilatura
 from parsel import Selector
 from scrapy.http import Response
 
 from crawlers.config import HtmlSource
-from crawlers.text import excerpt, html_to_text
+from crawlers.errors import UnreadableContent
+from crawlers.links import document_links, select
+from crawlers.text import excerpt, html_to_text, main_text
 
 from .base import SourceSpider
 
@@ -15,32 +16,48 @@ from .base import SourceSpider
 class HtmlSpider(SourceSpider):
     """Follow a listing page's links to notice pages and read fields by selector.
 
-    1. On `source.url`, `listing.item_links` selects the notice links (CSS, or XPath when the
-       selector starts with "/" or "("); `listing.next_page` the next listing page, if any.
-    2. On each notice page, `fields.<name>` selects a field; a selector matching elements
-       yields their text, one matching `::text` or `::attr()` yields the strings.
-    3. Without a `body` selector the main text comes from trafilatura; without a `title`
-       selector the title comes from the page metadata (og:title, then <title>).
+    1. On `source.url` (conditional GET), `listing.item_links` selects the notice links (CSS,
+       or XPath when the selector starts with "/" or "("; <a> elements or their href strings);
+       `listing.next_page` the next
+       listing page, followed up to `listing.max_pages`. A first page without links is an
+       error: the site changed or the selector is wrong.
+    2. Each notice page is fetched unless stored within `recrawl_days` (see `follow`).
+    3. On a notice page, `fields.<name>` selects a field; a selector matching elements
+       yields their text, one matching `::text`, `::attr()`, `text()` or `@attr` the strings.
+    4. Without a `body` selector the main text comes from trafilatura; without a `title`
+       selector the title comes from the page metadata (og:title, then <title>, then <h1>).
+    5. Links to PDF/DOCX/ODT files (or those `attachments.links` selects) become
+       `attachment_links`, for the attachments pipeline.
     """
 
     source_type = "html"
     source: HtmlSource
 
+    @property
+    def max_pages(self) -> int:
+        return self.source.listing.max_pages
+
     def parse(self, response: Response):
         listing = self.source.listing
-        for href in select(response.selector, listing.item_links).getall():
-            yield self.request(response.urljoin(href.strip()), self.parse_notice)
+        links = [m.root if isinstance(m.root, str) else m.attrib.get("href", "")
+                 for m in select(response.selector, listing.item_links)]
+        links = [link for link in links if link.strip()]
+        if not links and response.meta.get("page", 1) == 1:
+            self.parse_error(response, UnreadableContent(
+                f"the listing selector {listing.item_links!r} matched no notice links"))
+        for href in links:
+            yield from self.follow(response, href.strip(), self.parse_notice)
         if listing.next_page:
             next_href = select(response.selector, listing.next_page).get()
             if next_href:
-                yield self.request(response.urljoin(next_href.strip()), self.parse)
+                yield from self.next_page(response, next_href.strip(), self.parse)
 
     def parse_notice(self, response: Response):
         fields = self.source.fields
-        body = self.field_text(response, fields.body) or _main_text(response.text)
+        body = self.field_text(response, fields.body) or main_text(response.text)
         title = self.field_text(response, fields.title) or _page_title(response.selector)
         if not title:
-            self.parse_error(response, ValueError("notice page without a title"))
+            self.parse_error(response, UnreadableContent("notice page without a title"))
             return
         organization = self.field_text(response, fields.organization)
         yield {
@@ -52,6 +69,7 @@ class HtmlSpider(SourceSpider):
             "deadline_text": self.field_text(response, fields.deadline) or None,
             "amount_text": self.field_text(response, fields.amount) or None,
             "organizations": [organization] if organization else [],
+            "attachment_links": document_links(response.selector, response.url, self.source.attachments),
         }
 
     @staticmethod
@@ -59,17 +77,9 @@ class HtmlSpider(SourceSpider):
         if not selector:
             return ""
         matches = select(response.selector, selector)
-        if "::text" in selector or "::attr" in selector or "/@" in selector or "text()" in selector:
+        if any(isinstance(match.root, str) for match in matches):
             return " ".join(s.strip() for s in matches.getall() if s.strip())
         return html_to_text("\n".join(matches.getall()))
-
-
-def select(selector: Selector, query: str):
-    return selector.xpath(query) if query.startswith(("/", "(")) else selector.css(query)
-
-
-def _main_text(html: str) -> str:
-    return trafilatura.extract(html, include_comments=False, include_tables=True) or ""
 
 
 def _page_title(selector: Selector) -> str:

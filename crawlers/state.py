@@ -1,0 +1,144 @@
+"""What earlier crawls saw of each source: HTTP validators, fetch times, links and OCDS versions.
+
+Kept in `crawl_state.db` in the data directory. A spider reads its source's state once when it
+opens and writes back what changed once when it closes, so a run costs two queries per source.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from search.backend import data_dir
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    fetched TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    links TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    PRIMARY KEY (source, url)
+);
+CREATE TABLE IF NOT EXISTS versions (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    newest TEXT NOT NULL,
+    first TEXT NOT NULL,
+    PRIMARY KEY (source, key)
+);
+"""
+
+
+@dataclass
+class PageState:
+    """One fetched URL: its validators, and what it led to (replayed when it answers 304)."""
+
+    url: str
+    fetched: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (callback name, url)
+    items: int = 0
+
+
+@dataclass
+class Version:
+    """The newest and the first date seen of a versioned record (an OCDS ocid)."""
+
+    newest: str
+    first: str
+
+
+class SourceState:
+    """One source's pages and versions, changed in memory during a run."""
+
+    def __init__(self, source: str, pages: dict[str, PageState], versions: dict[str, Version]):
+        self.source = source
+        self.pages = pages
+        self.versions = versions
+        self.dirty_pages: set[str] = set()
+        self.dirty_versions: set[str] = set()
+
+    def fresh(self, url: str, max_age_days: float, updated: datetime | None = None,
+              now: datetime | None = None) -> bool:
+        """Fetched within `max_age_days`, and not updated since (when the caller knows)."""
+        page = self.pages.get(url)
+        if page is None or max_age_days <= 0:
+            return False
+        if updated is not None and updated > page.fetched:
+            return False
+        return (now or datetime.now(UTC)) - page.fetched < timedelta(days=max_age_days)
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional GET headers for `url`, if an earlier response gave validators."""
+        page = self.pages.get(url)
+        if page is None:
+            return {}
+        headers = {"If-None-Match": page.etag, "If-Modified-Since": page.last_modified}
+        return {k: v for k, v in headers.items() if v}
+
+    def remember(self, page: PageState) -> None:
+        self.pages[page.url] = page
+        self.dirty_pages.add(page.url)
+
+    def touch(self, url: str, now: datetime | None = None) -> None:
+        """A 304: the stored copy is current as of now."""
+        page = self.pages[url]
+        page.fetched = now or datetime.now(UTC)
+        self.dirty_pages.add(url)
+
+    def set_version(self, key: str, version: Version) -> None:
+        self.versions[key] = version
+        self.dirty_versions.add(key)
+
+
+class CrawlState:
+    """The store behind every source's state."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else data_dir() / "crawl_state.db"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def load(self, source: str) -> SourceState:
+        with self._db() as db:
+            pages = {row[0]: PageState(url=row[0], fetched=datetime.fromisoformat(row[1]), etag=row[2],
+                                       last_modified=row[3], links=[tuple(x) for x in json.loads(row[4])],
+                                       items=row[5])
+                     for row in db.execute("SELECT url, fetched, etag, last_modified, links, items"
+                                           " FROM pages WHERE source = ?", (source,))}
+            versions = {row[0]: Version(row[1], row[2]) for row in db.execute(
+                "SELECT key, newest, first FROM versions WHERE source = ?", (source,))}
+        return SourceState(source, pages, versions)
+
+    def save(self, state: SourceState) -> None:
+        pages = [state.pages[url] for url in state.dirty_pages]
+        with self._db() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?)",
+                [(state.source, p.url, p.fetched.isoformat(), p.etag, p.last_modified,
+                  json.dumps(p.links), p.items) for p in pages])
+            db.executemany(
+                "INSERT OR REPLACE INTO versions VALUES (?,?,?,?)",
+                [(state.source, key, state.versions[key].newest, state.versions[key].first)
+                 for key in state.dirty_versions])
+        state.dirty_pages.clear()
+        state.dirty_versions.clear()
