@@ -1,0 +1,89 @@
+"""Compile a SearchQuery into the FROM and WHERE clauses of the SQLite backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+from .fts import fts_match
+from .query import SearchQuery
+
+# Column weights: a word in the title counts more than one in the summary or body.
+BM25 = "bm25(documents_fts, 10.0, 4.0, 1.0)"
+RANKED_FROM = "documents d JOIN documents_fts ON documents_fts.rowid = d.rowid"
+FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+
+
+@dataclass
+class Compiled:
+    """FROM, WHERE and parameters; `ranked` when bm25 and highlight() are available."""
+
+    from_clause: str = "documents d"
+    where: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+    ranked: bool = False
+
+    @property
+    def condition(self) -> str:
+        return " AND ".join(self.where) or "1"
+
+    def add(self, condition: str, *params) -> None:
+        self.where.append(condition)
+        self.params.extend(params)
+
+
+def compile_query(query: SearchQuery, *, text: bool = True, ids: Sequence[str] = ()) -> Compiled:
+    """Filters AND (the words match (when `text`) OR the id is one of `ids`); -words exclude."""
+    compiled = filters(query)
+    words = fts_match(query.q)
+    if text and words.match and not ids:  # the only case that ranks: join the FTS table
+        compiled.from_clause, compiled.ranked = RANKED_FROM, True
+        compiled.add("documents_fts MATCH ?", words.match)
+    elif not text or words.match:
+        either, params = [], []
+        if text:
+            either.append(f"d.rowid IN ({FTS_ROWIDS})")
+            params.append(words.match)
+        if ids:
+            either.append(f"d.id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        compiled.add(f"({' OR '.join(either) or '0'})", *params)
+    if words.exclude:
+        compiled.add(f"d.rowid NOT IN ({FTS_ROWIDS})", words.exclude)
+    return compiled
+
+
+def filters(query: SearchQuery) -> Compiled:
+    """The query's filters alone."""
+    compiled = Compiled()
+    for column, values in (("d.kind", query.kind), ("d.lang", query.lang), ("d.source", query.source),
+                           ("d.country", query.country)):
+        if values:
+            compiled.add(f"{column} IN ({','.join('?' * len(values))})", *values)
+    for topic in query.topic:  # every selected topic must apply
+        compiled.add("d.rowid IN (SELECT rowid FROM document_topics WHERE topic = ?)", topic)
+    if query.open:
+        compiled.add("d.deadline_at >= ?", iso(datetime.now(UTC)))
+    for column, start, end in (("d.published", query.published_from, query.published_to),
+                               ("d.deadline_at", query.deadline_from, query.deadline_to)):
+        if start:
+            compiled.add(f"{column} >= ?", iso(datetime.combine(start, time.min, UTC)))
+        if end:
+            compiled.add(f"{column} <= ?", iso(datetime.combine(end, time.max, UTC)))
+    return compiled
+
+
+def order_by(query: SearchQuery, ranked: bool) -> str:
+    """The ORDER BY of the query's sort; ties newest first, then by id, as in every backend."""
+    sort = query.effective_sort
+    if sort == "relevance" and ranked:
+        return f"{BM25}, d.published IS NULL, d.published DESC, d.id"
+    if sort == "deadline":
+        return "d.deadline_at IS NULL, d.deadline_at ASC, d.published IS NULL, d.published DESC, d.id"
+    return "d.published IS NULL, d.published DESC, d.id"
+
+
+def iso(value: datetime | None) -> str | None:
+    """A UTC instant as sortable text (second precision)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
