@@ -40,12 +40,10 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request, data_dir):
-    backend = get_backend(request.param)
-    backend.upsert(CORPUS)
-    yield backend
-    backend.close()
+@pytest.fixture
+def backend(empty_backend):
+    empty_backend.upsert(CORPUS)
+    return empty_backend
 
 
 def ids(result) -> list[str]:
