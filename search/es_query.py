@@ -116,9 +116,11 @@ def weekly_aggregation(field: str, size: int) -> dict:
 
 
 def knn(query: SearchQuery, vector: Sequence[float], k: int, min_similarity: float) -> dict:
-    """Approximate kNN among documents that pass the filters (cosine >= min_similarity)."""
+    """Approximate kNN among documents that pass the filters and exclusions (cosine >= min_similarity)."""
+    _, exclude = text_clauses(query.q)
+    allowed = filters(query) + ([{"bool": {"must_not": [exclude]}}] if exclude else [])
     return {"field": "embedding", "query_vector": list(vector), "k": k,
-            "num_candidates": max(5 * k, 500), "filter": filters(query), "similarity": min_similarity}
+            "num_candidates": max(5 * k, 500), "filter": allowed, "similarity": min_similarity}
 
 
 def _day(day: date, at: time) -> str:

@@ -135,7 +135,8 @@ class SQLiteBackend(SearchBackend):
         ids = [row[0] for row in self._db().execute("SELECT id FROM documents ORDER BY rowid")]
         for start in range(0, len(ids), 500):
             with self._transaction("IMMEDIATE") as db:
-                self._write_rows(db, self._hits(SearchQuery(), ids[start:start + 500], db).values())
+                hits = self._hits(SearchQuery(), ids[start:start + 500], db)
+                self._write_rows(db, [hit.document for hit in hits.values()])
         with self._transaction("IMMEDIATE") as db:
             db.execute("INSERT INTO documents_fts (documents_fts) VALUES ('optimize')")
         return len(ids)

@@ -34,7 +34,7 @@ class Compiled:
 
 
 def compile_query(query: SearchQuery, *, text: bool = True, ids: Sequence[str] = ()) -> Compiled:
-    """Filters AND (the words match (when `text`) OR the id is one of `ids`); -words exclude."""
+    """Filters and exclusions AND (the words match (when `text`) OR the id is one of `ids`)."""
     compiled = filters(query)
     words = fts_match(query.q)
     if text and words.match and not ids:  # the only case that ranks: join the FTS table
@@ -49,14 +49,15 @@ def compile_query(query: SearchQuery, *, text: bool = True, ids: Sequence[str] =
             either.append(f"d.id IN ({','.join('?' * len(ids))})")
             params.extend(ids)
         compiled.add(f"({' OR '.join(either) or '0'})", *params)
-    if words.exclude:
-        compiled.add(f"d.rowid NOT IN ({FTS_ROWIDS})", words.exclude)
     return compiled
 
 
 def filters(query: SearchQuery) -> Compiled:
-    """The query's filters alone."""
+    """The query's filters and -word exclusions."""
     compiled = Compiled()
+    exclude = fts_match(query.q).exclude
+    if exclude:
+        compiled.add(f"d.rowid NOT IN ({FTS_ROWIDS})", exclude)
     for column, values in (("d.kind", query.kind), ("d.lang", query.lang), ("d.source", query.source),
                            ("d.country", query.country)):
         if values:
