@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from search.errors import InvalidQuery, NotSupported
 from search.query import SearchQuery
 
-from .backend import get_backend
+from .backend import get_backend, with_query_vector
 
 bp = Blueprint("api", __name__)
 
@@ -33,7 +33,7 @@ def http_error(exc: HTTPException):
 
 @bp.get("/api/search")
 def search():
-    query = SearchQuery.from_params(request.args.to_dict(flat=False))
+    query = with_query_vector(SearchQuery.from_params(request.args.to_dict(flat=False)))
     return jsonify(get_backend().search(query).to_dict())
 
 
