@@ -61,7 +61,7 @@ class VectorMatrix:
     """Unit-length embeddings of every row that has one, of the dimension most rows have."""
 
     def __init__(self, db: sqlite3.Connection):
-        rows = db.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL "
+        rows = db.execute("SELECT rowid, embedding FROM document_contents WHERE embedding IS NOT NULL "
                           "ORDER BY rowid").fetchall()
         dims = [len(blob) // 4 for _, blob in rows]
         self.dims = max(set(dims), key=dims.count) if dims else 0
@@ -77,16 +77,18 @@ class VectorMatrix:
         query = np.asarray(vector, dtype=np.float32)
         if len(query) != self.dims or not len(self.rowids) or not np.any(query):
             return []
-        positions = np.arange(len(self.rowids))
-        if rowids is not None:
-            positions = np.flatnonzero(np.isin(self.rowids, rowids, assume_unique=True))
-        scores = self.matrix[positions] @ (query / np.linalg.norm(query))
+        scores = self.matrix @ (query / np.linalg.norm(query))
+        if rowids is not None:  # keep the allowed rows: mask the others rather than copy the matrix
+            allowed = np.zeros(len(self.rowids), dtype=bool)
+            positions = np.searchsorted(self.rowids, rowids)
+            inside = positions < len(self.rowids)
+            positions, wanted = positions[inside], rowids[inside]
+            allowed[positions[self.rowids[positions] == wanted]] = True
+            scores = np.where(allowed, scores, -np.inf)
         keep = np.flatnonzero(scores >= min_similarity)
         if len(keep) > k:
             keep = keep[np.argpartition(-scores[keep], k - 1)[:k]]
-        best = sorted(((float(scores[i]), int(self.rowids[positions[i]])) for i in keep),
-                      key=lambda pair: -pair[0])
-        return [(rowid, score) for score, rowid in best]
+        return [(int(self.rowids[i]), float(scores[i])) for i in keep]
 
 
 class ColumnCache:

@@ -16,16 +16,14 @@ from .backend import SearchBackend, data_dir
 from .columns import CACHE, FacetColumns, VectorMatrix
 from .document import Document
 from .errors import BackendUnavailable, InvalidQuery
-from .fts import fts_match, snippet_to_html
+from .highlight import highlight
 from .hybrid import MIN_SIMILARITY
 from .query import FACETS, Hit, SearchQuery, SearchResult
-from .sqlite_query import BM25, compile_query, filters, iso, order_by
+from .sqlite_query import ROWIDS, Matching, compile_query, filters, iso, order_by, rowid_list
 from .sqlite_schema import create_or_upgrade
 
 # The Monday of a row's ISO week: 'weekday 0' moves to the coming Sunday (or stays on one).
 WEEK_START = "date(d.published, 'weekday 0', '-6 days')"
-HIGHLIGHTS = ("highlight(documents_fts, 0, char(2), char(3)), "
-              "snippet(documents_fts, 2, char(2), char(3), '…', 24)")
 
 
 class SQLiteBackend(SearchBackend):
@@ -102,11 +100,13 @@ class SQLiteBackend(SearchBackend):
             self._delete_row(db, doc.id)
             vector = np.asarray(doc.embedding, dtype="<f4").tobytes() if doc.embedding else None
             rowid = db.execute(
-                "INSERT INTO documents (id, data, embedding, kind, source, lang, country, published,"
-                " deadline_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.id, json.dumps(doc.to_dict(embedding=False)), vector, doc.kind.value, doc.source,
-                 doc.lang, doc.country, iso(doc.published), iso(doc.deadline_at), doc.content_hash),
+                "INSERT INTO documents (id, kind, source, lang, country, published, deadline_at,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.kind.value, doc.source, doc.lang, doc.country, iso(doc.published),
+                 iso(doc.deadline_at), doc.content_hash),
             ).lastrowid
+            db.execute("INSERT INTO document_contents VALUES (?, ?, ?)",
+                       (rowid, json.dumps(doc.to_dict(embedding=False)), vector))
             db.executemany("INSERT INTO document_topics VALUES (?, ?)",
                            [(rowid, t) for t in dict.fromkeys(doc.topics)])
             db.executemany("INSERT INTO document_keyphrases VALUES (?, ?)",
@@ -126,7 +126,7 @@ class SQLiteBackend(SearchBackend):
         if row is None:
             return False
         db.execute("DELETE FROM documents_fts WHERE rowid = ?", (row[0],))
-        db.execute("DELETE FROM documents WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM documents WHERE rowid = ?", (row[0],))  # cascades to the other tables
         return True
 
     def reindex(self) -> int:
@@ -161,7 +161,8 @@ class SQLiteBackend(SearchBackend):
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
         query = query or SearchQuery()
         compiled = compile_query(query)
-        sql = (f"SELECT d.data, d.embedding FROM {compiled.from_clause} WHERE {compiled.condition} "
+        sql = (f"SELECT c.data, c.embedding FROM {compiled.from_clause} "
+               f"JOIN document_contents c ON c.rowid = d.rowid WHERE {compiled.condition} "
                f"ORDER BY {order_by(query, compiled.ranked)}")
         with closing(self._connect()) as db:  # its own connection: callers may write meanwhile
             for data, vector in db.execute(sql, compiled.params):
@@ -193,25 +194,22 @@ class SQLiteBackend(SearchBackend):
     def _select(self, query: SearchQuery, *, text: bool = True, ids: Sequence[str] = (),
                 offset: int = 0, limit: int = 0) -> SearchResult:
         compiled = compile_query(query, text=text, ids=ids)
-        where = f"FROM {compiled.from_clause} WHERE {compiled.condition}"
         with self._transaction() as db:
-            rowids = np.array([r[0] for r in db.execute(f"SELECT d.rowid {where}", compiled.params)],
-                              dtype=np.int64)
-            facets = self._columns(db, FacetColumns).count(rowids, FACETS)
-            hits = []
-            if limit and len(rowids):
-                columns = f"d.data, d.embedding, -{BM25}, {HIGHLIGHTS}" if compiled.ranked else \
-                    "d.data, d.embedding"
-                rows = db.execute(f"SELECT {columns} {where} ORDER BY {order_by(query, compiled.ranked)} "
-                                  "LIMIT ? OFFSET ?", [*compiled.params, limit, offset]).fetchall()
-                hits = [_hit(row) for row in rows]
-        return SearchResult(total=len(rowids), hits=hits, facets=facets)
+            matching = Matching(db, compiled)
+            facets = self._columns(db, FacetColumns).count(matching.rowids, FACETS)
+            page = matching.page(query, offset, limit) if limit else []
+            rows = {r[0]: r[1:] for r in db.execute(
+                f"SELECT rowid, data, embedding FROM document_contents WHERE rowid IN {ROWIDS}",
+                [rowid_list(page)])}
+        hits = [_hit(*rows[rowid], query.q, score) for rowid, score in page]
+        return SearchResult(total=len(matching.rowids), hits=hits, facets=facets)
 
     def _ranking(self, query: SearchQuery, limit: int) -> list[str]:
-        compiled = compile_query(query)
-        sql = (f"SELECT d.id FROM {compiled.from_clause} WHERE {compiled.condition} "
-               f"ORDER BY {order_by(query, compiled.ranked)} LIMIT ?")
-        return [row[0] for row in self._db().execute(sql, [*compiled.params, limit])]
+        with self._transaction() as db:
+            page = Matching(db, compile_query(query)).page(query, 0, limit)
+            id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
+                                    [rowid_list(page)]))
+        return [id_of[rowid] for rowid, _ in page]
 
     def _nearest(self, query: SearchQuery, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         compiled = filters(query)
@@ -220,26 +218,19 @@ class SQLiteBackend(SearchBackend):
             allowed = None
             if compiled.where:
                 allowed = np.array([r[0] for r in db.execute(
-                    f"SELECT d.rowid FROM documents d WHERE {compiled.condition}", compiled.params)])
+                    f"SELECT d.rowid FROM documents d WHERE {compiled.condition}", compiled.params)],
+                    dtype=np.int64)
             nearest = matrix.nearest(vector, allowed, k, MIN_SIMILARITY)
-            id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN "
-                                    f"({','.join('?' * len(nearest))})", [r for r, _ in nearest]))
+            id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
+                                    [rowid_list(nearest)]))
         return sorted(((id_of[r], score) for r, score in nearest), key=lambda pair: (-pair[1], pair[0]))
 
     def _hits(self, query: SearchQuery, ids: Sequence[str], db: sqlite3.Connection | None = None
               ) -> dict[str, Hit]:
-        db = db or self._db()
-        marks = ",".join("?" * len(ids))
-        rows = db.execute(f"SELECT rowid, id, data, embedding FROM documents WHERE id IN ({marks})",
-                          list(ids)).fetchall()
-        words = fts_match(query.q).match
-        marked = {}
-        if words and rows:
-            marked = {row[0]: row[1:] for row in db.execute(
-                f"SELECT rowid, {HIGHLIGHTS} FROM documents_fts WHERE documents_fts MATCH ? "
-                f"AND rowid IN ({','.join('?' * len(rows))})", [words, *(r[0] for r in rows)])}
-        return {doc_id: _hit((data, vector, 0.0, *marked[rowid]) if rowid in marked else (data, vector))
-                for rowid, doc_id, data, vector in rows}
+        rows = (db or self._db()).execute(
+            "SELECT d.id, c.data, c.embedding FROM documents d JOIN document_contents c ON c.rowid = d.rowid "
+            f"WHERE d.id IN ({','.join('?' * len(ids))})", list(ids))
+        return {doc_id: _hit(data, vector, query.q) for doc_id, data, vector in rows}
 
 
 def _document(data: str, vector: bytes | None) -> Document:
@@ -248,10 +239,8 @@ def _document(data: str, vector: bytes | None) -> Document:
     return Document.from_dict(fields)
 
 
-def _hit(row: Sequence) -> Hit:
-    """A hit from (data, embedding) or (data, embedding, score, title highlight, body snippet)."""
-    doc = _document(row[0], row[1])
-    if len(row) == 2:
-        return Hit(document=doc)
-    highlights = {"title": snippet_to_html(row[3]), "body": snippet_to_html(row[4])}
-    return Hit(document=doc, score=row[2], highlights={k: v for k, v in highlights.items() if "<mark>" in v})
+def _hit(data: str, vector: bytes | None, q: str, score: float = 0.0) -> Hit:
+    """A hit whose title and body snippet mark the words of `q`."""
+    doc = _document(data, vector)
+    highlights = {"title": highlight(doc.title, q), "body": highlight(doc.searchable_text(), q, snippet=True)}
+    return Hit(document=doc, score=score, highlights={k: v for k, v in highlights.items() if v})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+
+import numpy as np
 
 from .fts import fts_match
 from .query import SearchQuery
@@ -13,6 +17,7 @@ from .query import SearchQuery
 BM25 = "bm25(documents_fts, 10.0, 4.0, 1.0)"
 RANKED_FROM = "documents d JOIN documents_fts ON documents_fts.rowid = d.rowid"
 FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+ROWIDS = "(SELECT value FROM json_each(?))"  # a list of rowids as one parameter: no variable limit
 
 
 @dataclass
@@ -88,3 +93,43 @@ def order_by(query: SearchQuery, ranked: bool) -> str:
 def iso(value: datetime | None) -> str | None:
     """A UTC instant as sortable text (second precision)."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
+
+
+class Matching:
+    """The rows a compiled query matches, with their bm25 when it ranks; pages of them in order.
+
+    Ranking reads each matching row's bm25 once (with the rowids the facets count) and orders
+    only the rows that can reach the page, instead of a second MATCH sorted by SQLite.
+    """
+
+    def __init__(self, db: sqlite3.Connection, compiled: Compiled):
+        self.db, self.compiled = db, compiled
+        score = f", {BM25}" if compiled.ranked else ""
+        rows = db.execute(f"SELECT d.rowid{score} FROM {compiled.from_clause} WHERE {compiled.condition}",
+                          compiled.params).fetchall()
+        self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.scores = np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None
+
+    def page(self, query: SearchQuery, offset: int, limit: int) -> list[tuple[int, float]]:
+        """(rowid, score) of `limit` rows from `offset` in the query's order (score = -bm25)."""
+        if not len(self.rowids):
+            return []
+        if self.scores is None or query.effective_sort != "relevance":
+            sql = (f"SELECT d.rowid, 0.0 FROM {self.compiled.from_clause} WHERE {self.compiled.condition} "
+                   f"ORDER BY {order_by(query, self.compiled.ranked)} LIMIT ? OFFSET ?")
+            return self.db.execute(sql, [*self.compiled.params, limit, offset]).fetchall()
+        depth = offset + limit
+        reach = np.ones(len(self.scores), dtype=bool) if depth >= len(self.scores) else \
+            self.scores <= np.partition(self.scores, depth - 1)[depth - 1]  # ties at the cut too
+        score_of = dict(zip(self.rowids[reach].tolist(), self.scores[reach].tolist(), strict=True))
+        rows = self.db.execute(f"SELECT rowid, published, id FROM documents WHERE rowid IN {ROWIDS}",
+                               [json.dumps(list(score_of))]).fetchall()
+        rows.sort(key=lambda r: r[2])  # stable sorts, last key first: id, newest, best bm25
+        rows.sort(key=lambda r: r[1] or "", reverse=True)
+        rows.sort(key=lambda r: score_of[r[0]])
+        return [(rowid, -score_of[rowid]) for rowid, _, _ in rows[offset:depth]]
+
+
+def rowid_list(pairs: Sequence[tuple[int, object]]) -> str:
+    """The rowids of (rowid, …) pairs as the JSON parameter of ROWIDS."""
+    return json.dumps([int(pair[0]) for pair in pairs])

@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable
 from .document import Document
 
 VERSION = 2  # PRAGMA user_version; 0 = the first release (vectors inside the JSON, no keyphrases)
+# `documents` holds only what filters and sorts read, so that joining it to thousands of
+# full-text matches stays cheap; the JSON and the vector live beside it in document_contents.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    data TEXT NOT NULL,              -- the document as JSON, without its embedding
-    embedding BLOB,                  -- float32 little-endian
     kind TEXT NOT NULL,
     source TEXT NOT NULL,
     lang TEXT NOT NULL,
@@ -22,6 +22,11 @@ CREATE TABLE IF NOT EXISTS documents (
     published TEXT,
     deadline_at TEXT,
     content_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_contents (
+    rowid INTEGER PRIMARY KEY REFERENCES documents (rowid) ON DELETE CASCADE,
+    data TEXT NOT NULL,              -- the document as JSON, without its embedding
+    embedding BLOB                   -- float32 little-endian
 );
 CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
 CREATE INDEX IF NOT EXISTS documents_deadline ON documents (deadline_at);
@@ -58,13 +63,15 @@ def create_or_upgrade(db: sqlite3.Connection, write_rows: WriteRows) -> None:
         if db.execute("PRAGMA user_version").fetchone()[0] == VERSION:  # another process just did it
             db.execute("ROLLBACK")
             return
-        columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
-        if columns and "embedding" not in columns:  # version 0: move vectors out of the JSON
-            db.execute("ALTER TABLE documents ADD COLUMN embedding BLOB")
-        _script(db, SCHEMA)
-        if columns:
+        stored = []
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+            # version 0: every row is rebuilt from its JSON, which holds the whole document
             rows = db.execute("SELECT data FROM documents").fetchall()
-            write_rows(db, [Document.from_dict(json.loads(data)) for (data,) in rows])
+            stored = [Document.from_dict(json.loads(data)) for (data,) in rows]
+            for table in ("documents_fts", "document_topics", "documents"):
+                db.execute(f"DROP TABLE {table}")
+        _script(db, SCHEMA)
+        write_rows(db, stored)
         db.execute(f"PRAGMA user_version = {VERSION}")
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     except BaseException:

@@ -35,7 +35,8 @@ def test_a_file_of_the_first_release_is_upgraded_in_place(data_dir):
     assert ids(backend.search(SearchQuery(q="antigua"))) == ["old"]
     assert [h.document.id for h in backend.similar("old")] == []
     assert sum(c.get("antigua", 0) for c in backend.term_counts().values()) == 1  # rows rebuilt from JSON
-    (vector,) = sqlite3.connect(data_dir / "observatorio.db").execute("SELECT embedding FROM documents")
+    db = sqlite3.connect(data_dir / "observatorio.db")
+    (vector,) = db.execute("SELECT embedding FROM document_contents")
     assert len(vector[0]) == 8  # two float32
 
 
