@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from .fts import Term, parse_terms
 
@@ -17,9 +18,13 @@ TOKEN = re.compile(r"\w+")
 SNIPPET_TOKENS = 24
 
 
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Lowercase without diacritics: "Tecnología" → "tecnologia"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    word = word.lower()
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def highlight(text: str, q: str, snippet: bool = False) -> str:

@@ -19,7 +19,17 @@ from .errors import BackendUnavailable, InvalidQuery
 from .highlight import highlight
 from .hybrid import MIN_SIMILARITY
 from .query import FACETS, Hit, SearchQuery, SearchResult
-from .sqlite_query import ROWIDS, Matching, compile_query, filters, iso, order_by, rowid_list
+from .sqlite_query import (
+    NO_ROWS,
+    ROWIDS,
+    Compiled,
+    Matching,
+    compile_query,
+    filters,
+    iso,
+    order_by,
+    rowid_list,
+)
 from .sqlite_schema import create_or_upgrade
 
 # The Monday of a row's ISO week: 'weekday 0' moves to the coming Sunday (or stays on one).
@@ -35,6 +45,7 @@ class SQLiteBackend(SearchBackend):
         self.path = Path(path) if path else data_dir() / "observatorio.db"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._recent: dict = {}
         self._check_fts5()
         create_or_upgrade(self._db(), self._write_rows)
 
@@ -69,9 +80,12 @@ class SQLiteBackend(SearchBackend):
             raise
         db.execute("COMMIT")
 
+    @staticmethod
+    def _generation(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+
     def _columns(self, db: sqlite3.Connection, kind: type):
-        generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
-        return CACHE.get(str(self.path.resolve()), generation, kind, db)
+        return CACHE.get(str(self.path.resolve()), self._generation(db), kind, db)
 
     @staticmethod
     def _check_fts5() -> None:
@@ -193,11 +207,14 @@ class SQLiteBackend(SearchBackend):
 
     def _select(self, query: SearchQuery, *, text: bool = True, ids: Sequence[str] = (),
                 offset: int = 0, limit: int = 0) -> SearchResult:
-        compiled = compile_query(query, text=text, ids=ids)
         with self._transaction() as db:
-            matching = Matching(db, compiled)
+            matching = self._keyword_matching(db, query) if text else Matching(NO_ROWS)
+            if ids:
+                allowed = filters(query)
+                allowed.add(f"d.id IN {ROWIDS}", json.dumps(list(ids)))
+                matching = matching.plus(self._rowids(db, allowed))
             facets = self._columns(db, FacetColumns).count(matching.rowids, FACETS)
-            page = matching.page(query, offset, limit) if limit else []
+            page = matching.page(db, query, offset, limit)
             rows = {r[0]: r[1:] for r in db.execute(
                 f"SELECT rowid, data, embedding FROM document_contents WHERE rowid IN {ROWIDS}",
                 [rowid_list(page)])}
@@ -206,20 +223,31 @@ class SQLiteBackend(SearchBackend):
 
     def _ranking(self, query: SearchQuery, limit: int) -> list[str]:
         with self._transaction() as db:
-            page = Matching(db, compile_query(query)).page(query, 0, limit)
+            page = self._keyword_matching(db, query).page(db, query, 0, limit)
             id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
                                     [rowid_list(page)]))
         return [id_of[rowid] for rowid, _ in page]
+
+    def _keyword_matching(self, db: sqlite3.Connection, query: SearchQuery) -> Matching:
+        """The rows the words and filters match, remembered for the next primitive of the same
+        search (hybrid asks for the total and the ranking of the same words)."""
+        compiled = compile_query(query)
+        key = (threading.get_ident(), self._generation(db), compiled.condition, str(compiled.params))
+        if self._recent.get("key") != key:
+            self._recent = {"key": key, "matching": Matching.run(db, compiled)}
+        return self._recent["matching"]
+
+    @staticmethod
+    def _rowids(db: sqlite3.Connection, compiled: Compiled) -> np.ndarray:
+        rows = db.execute(f"SELECT d.rowid FROM {compiled.from_clause} WHERE {compiled.condition}",
+                          compiled.params)
+        return np.array([r[0] for r in rows], dtype=np.int64)
 
     def _nearest(self, query: SearchQuery, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         compiled = filters(query)
         with self._transaction() as db:
             matrix = self._columns(db, VectorMatrix)
-            allowed = None
-            if compiled.where:
-                allowed = np.array([r[0] for r in db.execute(
-                    f"SELECT d.rowid FROM documents d WHERE {compiled.condition}", compiled.params)],
-                    dtype=np.int64)
+            allowed = self._rowids(db, compiled) if compiled.where else None
             nearest = matrix.nearest(vector, allowed, k, MIN_SIMILARITY)
             id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
                                     [rowid_list(nearest)]))
@@ -229,7 +257,7 @@ class SQLiteBackend(SearchBackend):
               ) -> dict[str, Hit]:
         rows = (db or self._db()).execute(
             "SELECT d.id, c.data, c.embedding FROM documents d JOIN document_contents c ON c.rowid = d.rowid "
-            f"WHERE d.id IN ({','.join('?' * len(ids))})", list(ids))
+            "WHERE d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
         return {doc_id: _hit(data, vector, query.q) for doc_id, data, vector in rows}
 
 

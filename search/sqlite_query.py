@@ -17,6 +17,7 @@ from .query import SearchQuery
 BM25 = "bm25(documents_fts, 10.0, 4.0, 1.0)"
 RANKED_FROM = "documents d JOIN documents_fts ON documents_fts.rowid = d.rowid"
 FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+NO_ROWS = np.array([], dtype=np.int64)
 ROWIDS = "(SELECT value FROM json_each(?))"  # a list of rowids as one parameter: no variable limit
 
 
@@ -38,22 +39,13 @@ class Compiled:
         self.params.extend(params)
 
 
-def compile_query(query: SearchQuery, *, text: bool = True, ids: Sequence[str] = ()) -> Compiled:
-    """Filters and exclusions AND (the words match (when `text`) OR the id is one of `ids`)."""
+def compile_query(query: SearchQuery) -> Compiled:
+    """Filters and exclusions AND the words (an empty query matches everything)."""
     compiled = filters(query)
-    words = fts_match(query.q)
-    if text and words.match and not ids:  # the only case that ranks: join the FTS table
+    words = fts_match(query.q).match
+    if words:  # join the FTS table: bm25 ranks the matches
         compiled.from_clause, compiled.ranked = RANKED_FROM, True
-        compiled.add("documents_fts MATCH ?", words.match)
-    elif not text or words.match:
-        either, params = [], []
-        if text:
-            either.append(f"d.rowid IN ({FTS_ROWIDS})")
-            params.append(words.match)
-        if ids:
-            either.append(f"d.id IN ({','.join('?' * len(ids))})")
-            params.extend(ids)
-        compiled.add(f"({' OR '.join(either) or '0'})", *params)
+        compiled.add("documents_fts MATCH ?", words)
     return compiled
 
 
@@ -95,39 +87,51 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
 
 
+@dataclass
 class Matching:
-    """The rows a compiled query matches, with their bm25 when it ranks; pages of them in order.
+    """The rows a search matches, with their bm25 when words rank them (lower is better)."""
 
-    Ranking reads each matching row's bm25 once (with the rowids the facets count) and orders
-    only the rows that can reach the page, instead of a second MATCH sorted by SQLite.
-    """
+    rowids: np.ndarray
+    scores: np.ndarray | None = None
 
-    def __init__(self, db: sqlite3.Connection, compiled: Compiled):
-        self.db, self.compiled = db, compiled
+    @classmethod
+    def run(cls, db: sqlite3.Connection, compiled: Compiled) -> Matching:
+        """Read each matching row's rowid, and bm25 when ranked, in one pass."""
         score = f", {BM25}" if compiled.ranked else ""
         rows = db.execute(f"SELECT d.rowid{score} FROM {compiled.from_clause} WHERE {compiled.condition}",
                           compiled.params).fetchall()
-        self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
-        self.scores = np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None
+        return cls(np.array([r[0] for r in rows], dtype=np.int64),
+                   np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None)
 
-    def page(self, query: SearchQuery, offset: int, limit: int) -> list[tuple[int, float]]:
-        """(rowid, score) of `limit` rows from `offset` in the query's order (score = -bm25)."""
-        if not len(self.rowids):
+    def plus(self, rowids: np.ndarray) -> Matching:
+        """These rows and `rowids` (which rank after every scored row)."""
+        extra = np.setdiff1d(rowids, self.rowids)
+        scores = None if self.scores is None else np.concatenate([self.scores, np.full(len(extra), np.inf)])
+        return Matching(np.concatenate([self.rowids, extra]), scores)
+
+    def page(self, db: sqlite3.Connection, query: SearchQuery, offset: int,
+             limit: int) -> list[tuple[int, float]]:
+        """(rowid, score) of `limit` rows from `offset` in the query's order (score = -bm25).
+
+        Relevance orders only the rows whose bm25 can reach the page, instead of sorting all.
+        """
+        if not len(self.rowids) or not limit:
             return []
         if self.scores is None or query.effective_sort != "relevance":
-            sql = (f"SELECT d.rowid, 0.0 FROM {self.compiled.from_clause} WHERE {self.compiled.condition} "
-                   f"ORDER BY {order_by(query, self.compiled.ranked)} LIMIT ? OFFSET ?")
-            return self.db.execute(sql, [*self.compiled.params, limit, offset]).fetchall()
+            sql = (f"SELECT d.rowid, 0.0 FROM documents d WHERE d.rowid IN {ROWIDS} "
+                   f"ORDER BY {order_by(query, False)} LIMIT ? OFFSET ?")
+            return db.execute(sql, [json.dumps(self.rowids.tolist()), limit, offset]).fetchall()
         depth = offset + limit
         reach = np.ones(len(self.scores), dtype=bool) if depth >= len(self.scores) else \
             self.scores <= np.partition(self.scores, depth - 1)[depth - 1]  # ties at the cut too
         score_of = dict(zip(self.rowids[reach].tolist(), self.scores[reach].tolist(), strict=True))
-        rows = self.db.execute(f"SELECT rowid, published, id FROM documents WHERE rowid IN {ROWIDS}",
-                               [json.dumps(list(score_of))]).fetchall()
+        rows = db.execute(f"SELECT rowid, published, id FROM documents WHERE rowid IN {ROWIDS}",
+                          [json.dumps(list(score_of))]).fetchall()
         rows.sort(key=lambda r: r[2])  # stable sorts, last key first: id, newest, best bm25
         rows.sort(key=lambda r: r[1] or "", reverse=True)
         rows.sort(key=lambda r: score_of[r[0]])
-        return [(rowid, -score_of[rowid]) for rowid, _, _ in rows[offset:depth]]
+        return [(rowid, -score_of[rowid] if score_of[rowid] != np.inf else 0.0)
+                for rowid, _, _ in rows[offset:depth]]
 
 
 def rowid_list(pairs: Sequence[tuple[int, object]]) -> str:
