@@ -84,3 +84,22 @@ def test_the_file_is_in_wal_mode(data_dir):
     get_backend("sqlite").upsert(CORPUS[:1])
     mode = sqlite3.connect(data_dir / "observatorio.db").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_relevance_pages_match_a_full_sql_sort_even_with_ties(data_dir):
+    """Only rows whose bm25 can reach the page are sorted: compare with SQLite sorting them all."""
+    from datetime import timedelta
+
+    from search.sqlite_query import BM25, compile_query, order_by
+    from tests.search.test_backend_contract import NOW
+
+    backend = get_backend("sqlite")
+    backend.upsert(doc(f"t{n:03d}", ["Fondo de datos", "Fondo de datos abiertos", "Datos"][n % 3],
+                       published=NOW - timedelta(days=n % 7)) for n in range(120))
+    query = SearchQuery(q="datos", size=7)
+    compiled = compile_query(query)
+    expected = [row[0] for row in backend._db().execute(
+        f"SELECT d.id, {BM25} FROM {compiled.from_clause} WHERE {compiled.condition} "
+        f"ORDER BY {order_by(query, True)}", compiled.params)]
+    pages = [ids(backend.search(SearchQuery(q="datos", size=7, page=p))) for p in range(1, 19)]
+    assert [i for page in pages for i in page] == expected
