@@ -7,6 +7,7 @@ generation, so a cache is never used after the data it was loaded from changed).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -16,6 +17,7 @@ import numpy as np
 
 from .query import FACET_SIZE
 
+ROWIDS = "(SELECT value FROM json_each(?))"
 CACHED_FILES = 4  # indexes whose columns one process keeps (tests open many)
 
 
@@ -37,7 +39,7 @@ class Codes:
 class FacetColumns:
     """kind, source and lang per row, and (row, topic) pairs, ordered by rowid."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, previous: FacetColumns | None = None):
         rows = db.execute("SELECT rowid, kind, source, lang FROM documents ORDER BY rowid").fetchall()
         self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
         self.columns = {name: Codes([r[i] for r in rows]) for i, name in ((1, "kind"), (2, "source"),
@@ -60,16 +62,28 @@ class FacetColumns:
 class VectorMatrix:
     """Unit-length embeddings of every row that has one, of the dimension most rows have."""
 
-    def __init__(self, db: sqlite3.Connection):
-        rows = db.execute("SELECT rowid, embedding FROM document_contents WHERE embedding IS NOT NULL "
-                          "ORDER BY rowid").fetchall()
+    def __init__(self, db: sqlite3.Connection, previous: VectorMatrix | None = None):
+        """Load every vector, or only those written since `previous` was loaded: a crawl that
+        writes a batch costs the next search a few new rows, not the whole matrix."""
+        sql = "SELECT rowid FROM document_contents WHERE embedding IS NOT NULL ORDER BY rowid"
+        stored = np.array([r[0] for r in db.execute(sql)], dtype=np.int64)
+        kept = np.isin(previous.rowids, stored) if previous is not None else None
+        new = np.setdiff1d(stored, previous.rowids) if previous is not None else stored
+        rows = db.execute(f"SELECT rowid, embedding FROM document_contents WHERE rowid IN {ROWIDS} "
+                          "ORDER BY rowid", [json.dumps(new.tolist())]).fetchall()
         dims = [len(blob) // 4 for _, blob in rows]
-        self.dims = max(set(dims), key=dims.count) if dims else 0
+        self.dims = previous.dims if previous is not None and previous.dims else \
+            max(set(dims), key=dims.count) if dims else 0
         rows = [row for row, d in zip(rows, dims, strict=True) if d == self.dims]
-        self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").reshape(len(rows), self.dims)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
         self.matrix = matrix / np.where(norms == 0, 1, norms)
+        if previous is not None:  # a rewritten document gets a new rowid (AUTOINCREMENT): never stale
+            self.rowids = np.concatenate([previous.rowids[kept], self.rowids])
+            self.matrix = np.concatenate([previous.matrix[kept], self.matrix])
+            order = np.argsort(self.rowids, kind="stable")
+            self.rowids, self.matrix = self.rowids[order], self.matrix[order]
 
     def nearest(self, vector: Sequence[float], rowids: np.ndarray | None, k: int,
                 min_similarity: float) -> list[tuple[int, float]]:
@@ -106,7 +120,7 @@ class ColumnCache:
             if entry is not None and entry[0] == generation:
                 self._entries.move_to_end(key)
                 return entry[1]
-        columns = kind(db)
+        columns = kind(db, entry[1] if entry is not None else None)
         with self._lock:
             self._entries[key] = (generation, columns)
             self._entries.move_to_end(key)

@@ -13,7 +13,7 @@ VERSION = 2  # PRAGMA user_version; 0 = the first release (vectors inside the JS
 # full-text matches stays cheap; the JSON and the vector live beside it in document_contents.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    rowid INTEGER PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: cached columns key on it
     id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     source TEXT NOT NULL,

@@ -50,6 +50,8 @@ def test_facet_and_vector_caches_see_writes_from_another_connection(data_dir):
     assert [h.document.id for h in reader.similar("n3")] == ["n4"]
     writer.delete("n4")
     assert reader.similar("n3") == [] and reader.search(SearchQuery()).facets["kind"]["news"] == 3
+    writer.upsert([doc("n5", "Más", embedding=[0.1, 1.0]), doc("n3", "Otra noticia", embedding=[0.0, 1.0])])
+    assert [h.document.id for h in reader.similar("n3")] == ["n5"]  # the rewritten vector, not the old
 
 
 def test_one_writer_and_many_readers(data_dir):
