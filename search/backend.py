@@ -6,6 +6,7 @@ import importlib
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +103,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def _hits(self, query: SearchQuery, ids: Sequence[str]) -> dict[str, Hit]:
         """The stored documents among `ids`, highlighted for the query's words where they match."""
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Index many batches faster: writes inside may become searchable only at the end."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional: most backends have nothing to release
         """Release connections; the backend is unusable afterwards."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,7 +40,7 @@ class ElasticsearchBackend(SearchBackend):
             raise ValueError(f"index name {self.alias!r}: use lowercase letters, digits, '-', '_' or '.'")
         self.client, self.url = connect(url) if client is None else (client, url or "")
         self.writer = BulkWriter(self.client, self.url)
-        self._ready = False
+        self._ready = self._bulk_loading = False
 
     # -- the index behind the alias ------------------------------------------------------
 
@@ -108,7 +109,25 @@ class ElasticsearchBackend(SearchBackend):
         """Bulk-index in chunks; retryable failures are retried, the rest raise IndexingError
         naming every document that was not indexed (the others are)."""
         self._ensure_index()
-        return self.writer.write(self.alias, list(documents))
+        return self.writer.write(self.alias, list(documents), refresh=not self._bulk_loading)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Pause refreshes while loading (every refresh makes a segment whose vector graph a
+        merge must rebuild), then refresh once."""
+        self._ensure_index()
+        with translate_errors(self.url):
+            self._refresh_interval("-1")
+            self._bulk_loading = True
+            try:
+                yield
+            finally:
+                self._bulk_loading = False
+                self._refresh_interval(None)
+                self.client.indices.refresh(index=self.alias)
+
+    def _refresh_interval(self, interval: str | None) -> None:
+        self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": interval}})
 
     def delete(self, doc_id: str) -> bool:
         with translate_errors(self.url):

@@ -33,13 +33,14 @@ def migrate(source: SearchBackend, target: SearchBackend,
     there with the same content hash; raise MigrationIncomplete naming any that is not."""
     target.count()  # fail before reading anything when the target is unreachable
     report = MigrationReport()
-    batch = []
-    for doc in source.iter_documents():
-        batch.append(doc)
-        if len(batch) == BATCH_SIZE:
-            _copy(batch, target, report, progress)
-            batch = []
-    _copy(batch, target, report, progress)
+    with target.bulk_load():
+        batch = []
+        for doc in source.iter_documents():
+            batch.append(doc)
+            if len(batch) == BATCH_SIZE:
+                _copy(batch, target, report, progress)
+                batch = []
+        _copy(batch, target, report, progress)
     missing = _verify(source, target)
     if missing or report.failures:
         raise MigrationIncomplete(sorted(set(missing) | set(report.failures)), report.failures)

@@ -50,6 +50,16 @@ def test_reindex_swaps_the_alias_to_a_new_index_while_searches_go_on(es):
     assert es.get("ai-call") == CORPUS[0]
 
 
+def test_a_bulk_load_pauses_refreshes_and_ends_searchable(es):
+    (index,) = es._indices()
+    with es.bulk_load():
+        es.upsert([doc(f"b{n}", f"Carga {n}") for n in range(30)])
+        settings = es.client.indices.get_settings(index=index)[index]["settings"]["index"]
+        assert settings["refresh_interval"] == "-1"
+    assert es.search(SearchQuery(q="carga")).total == 30
+    assert "refresh_interval" not in es.client.indices.get_settings(index=index)[index]["settings"]["index"]
+
+
 def test_spanish_and_english_stemming(es):
     assert "ai-call" in ids(es.search(SearchQuery(q="convocatorias")))
     assert "ai-news" in ids(es.search(SearchQuery(q="adopting")))  # English stem of "adoption"
