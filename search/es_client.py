@@ -20,7 +20,10 @@ from .document import Document
 from .errors import BackendUnavailable, IndexingError
 
 DEFAULT_URL = "http://127.0.0.1:9200"
-CHUNK_SIZE = 500  # documents per bulk request (also capped at 10 MB)
+CHUNK_SIZE = 500  # documents per bulk request (also capped at 100 MB)
+# Requests in flight: one bulk request is indexed by one thread per shard, so two keep two
+# of the cluster's cores busy while this process encodes the next chunk.
+BULK_THREADS = 2
 RETRYABLE = {429, 502, 503, 504}  # rejected for load or unavailable: worth another try
 
 
@@ -125,9 +128,9 @@ class BulkWriter:
     def _send(self, actions: list[dict], failures: dict[str, str]) -> dict[str, str]:
         """One pass over the chunks: record permanent failures, return retryable ones (id → reason)."""
         retry = {}
-        for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=CHUNK_SIZE,
-                                               max_retries=0, raise_on_error=False,
-                                               raise_on_exception=False):
+        for ok, item in helpers.parallel_bulk(self.client, actions, thread_count=BULK_THREADS,
+                                              chunk_size=CHUNK_SIZE, raise_on_error=False,
+                                              raise_on_exception=False):
             if ok:
                 continue
             result = item["index"]
