@@ -75,7 +75,7 @@ class ElasticsearchBackend(SearchBackend):
             (old,) = self._indices()
             new = self._new_index(refresh_interval="-1")
             for batch in batched(self._scan(old, {"match_all": {}}), 1000):
-                self.writer.write(new, [_document(hit["_source"]) for hit in batch])
+                self.writer.write(new, [_document(hit["_source"]) for hit in batch], refresh=False)
             self._catch_up(old, new)
             self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
             self.client.indices.refresh(index=new)
@@ -91,7 +91,7 @@ class ElasticsearchBackend(SearchBackend):
         changed = [doc_id for doc_id, digest in before.items() if after.get(doc_id) != digest]
         for batch in batched(changed, 1000):
             docs = self.client.mget(index=old, ids=list(batch))["docs"]
-            self.writer.write(new, [_document(d["_source"]) for d in docs if d.get("found")])
+            self.writer.write(new, [_document(d["_source"]) for d in docs if d.get("found")], refresh=False)
         for doc_id in set(after) - set(before):
             self.client.delete(index=new, id=doc_id)
 
@@ -175,9 +175,9 @@ class ElasticsearchBackend(SearchBackend):
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
         query = query or SearchQuery()
         body, ranked = es_query.bool_query(query)
-        if not self._indices():
-            return
         with translate_errors(self.url):
+            if not self._indices():
+                return
             for hit in self._scan(self.alias, body, es_query.sort(query, ranked)):
                 yield _document(hit["_source"])
 
