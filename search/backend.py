@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,11 @@ BACKENDS = {
 
 
 class SearchBackend(ABC):
-    """Store documents and answer searches; optional capabilities raise NotSupported."""
+    """Store documents and answer searches; optional capabilities raise NotSupported.
+
+    `search` and `similar` are written once, in search.hybrid, on top of four primitives each
+    backend implements: `_select`, `_ranking`, `_nearest` and `_hits`.
+    """
 
     name = "base"
 
@@ -37,8 +42,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
-    @abstractmethod
-    def search(self, query: SearchQuery) -> SearchResult: ...
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Total, facets and one page of hits, in the query's mode (keyword, semantic, hybrid)."""
+        from .hybrid import run_search
+
+        return run_search(self, query)
 
     @abstractmethod
     def fingerprints(self, doc_ids: Iterable[str]) -> dict[str, str]:
@@ -49,13 +57,57 @@ class SearchBackend(ABC):
         """Every document matching the query's filters, in its sort order, without page limits."""
 
     def similar(self, doc_id: str, k: int = 5) -> list[Hit]:
-        """The `k` documents nearest to `doc_id` by embedding, best first."""
-        raise NotSupported(f"the {self.name} backend does not support similar documents")
+        """The `k` documents nearest to `doc_id` by embedding, best first; score = cosine.
+
+        Empty when the document is unknown or has no embedding (keyword-only mode).
+        """
+        doc = self.get(doc_id)
+        if doc is None or not doc.embedding:
+            return []
+        nearest = [(i, s) for i, s in self._nearest(SearchQuery(), doc.embedding, k + 1) if i != doc_id][:k]
+        hits = self._hits(SearchQuery(), [i for i, _ in nearest])
+        return [Hit(document=hits[i].document, score=s) for i, s in nearest if i in hits]
 
     def histogram(self, query: SearchQuery | None = None, by: str = "topic") -> dict[date, dict[str, int]]:
         """Weekly counts of matching documents per `by` value (topic or kind), keyed by the
         Monday that starts each ISO week, oldest first; weeks without documents are absent."""
         raise NotSupported(f"the {self.name} backend does not support histograms")
+
+    def term_counts(self, query: SearchQuery | None = None, size: int = 50) -> dict[date, dict[str, int]]:
+        """Weekly counts of the keyphrases of matching documents (the `size` most frequent of
+        each week, ties by phrase), keyed like `histogram`: the raw data of emerging terms."""
+        raise NotSupported(f"the {self.name} backend does not support term counts")
+
+    def reindex(self) -> int:
+        """Rebuild the index from the stored documents while searches go on; return the count."""
+        raise NotSupported(f"the {self.name} backend does not support reindexing")
+
+    # -- primitives of search (see search.hybrid) -------------------------------------------
+
+    @abstractmethod
+    def _select(self, query: SearchQuery, *, text: bool = True, ids: Sequence[str] = (),
+                offset: int = 0, limit: int = 0) -> SearchResult:
+        """Total, facets and `limit` hits from `offset` of the documents that pass the filters
+        and either match the words (when `text`; an empty query matches everything) or have one
+        of `ids`, in the query's sort order (relevance = keyword score)."""
+
+    @abstractmethod
+    def _ranking(self, query: SearchQuery, limit: int) -> list[str]:
+        """The ids of the first `limit` keyword matches that pass the filters, best first."""
+
+    @abstractmethod
+    def _nearest(self, query: SearchQuery, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """The `k` documents passing the filters nearest to `vector` with cosine of at least
+        hybrid.MIN_SIMILARITY, as (id, cosine), best first (ties by id)."""
+
+    @abstractmethod
+    def _hits(self, query: SearchQuery, ids: Sequence[str]) -> dict[str, Hit]:
+        """The stored documents among `ids`, highlighted for the query's words where they match."""
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Index many batches faster: writes inside may become searchable only at the end."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional: most backends have nothing to release
         """Release connections; the backend is unusable afterwards."""

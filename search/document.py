@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import Any
@@ -74,6 +75,12 @@ class Document(BaseModel):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return as_utc(value) if value else value
+
+    @field_validator("embedding")
+    @classmethod
+    def _float32(cls, value: list[float] | None) -> list[float] | None:
+        """Vectors are float32, as models produce them and both backends store them."""
+        return array("f", value).tolist() if value is not None else None
 
     @field_validator("deadline")
     @classmethod

@@ -10,6 +10,14 @@ TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 WORD = re.compile(r"\w+")
 
 
+class Term(NamedTuple):
+    """One thing the user asked for: a word (maybe matched as a prefix) or a phrase."""
+
+    words: tuple[str, ...]  # word characters only: nothing of any query syntax survives
+    prefix: str | None  # for a lone word of four letters or more: the stem to match as a prefix
+    negative: bool
+
+
 class FtsQuery(NamedTuple):
     """What must match and what must not; either may be None."""
 
@@ -17,40 +25,42 @@ class FtsQuery(NamedTuple):
     exclude: str | None
 
 
-def fts_match(text: str) -> FtsQuery:
-    """Words are ANDed, "quoted phrases" kept together, -word excluded.
+def parse_terms(text: str) -> list[Term]:
+    """Split what a user typed into words, "quoted phrases" and -exclusions.
 
-    Every term is rebuilt from its word characters and double-quoted, so no input can reach
-    FTS5's query syntax. Words of four letters or more match as prefixes after dropping a
-    plural "s", so "convocatoria" finds "convocatorias" and "tecnologias" finds "tecnología"
-    (the tokenizer folds diacritics on both sides).
+    Words of four letters or more match as prefixes after dropping a plural "s", so
+    "convocatoria" finds "convocatorias" and "tecnologias" finds "tecnología" (both backends
+    fold diacritics on both sides). Every backend builds its query from these terms.
     """
-    include: list[str] = []
-    exclude: list[str] = []
+    terms = []
     for neg_phrase, phrase, neg_word, word in TERM.findall(text):
-        if phrase or neg_phrase:
-            term = _quote(WORD.findall(phrase))
-            negative = bool(neg_phrase)
-        else:
-            words = WORD.findall(word)
-            term = _prefix(words[0]) if len(words) == 1 else _quote(words)
-            negative = bool(neg_word)
-        if term:
-            (exclude if negative else include).append(term)
+        words = tuple(WORD.findall(phrase if phrase or neg_phrase else word))
+        if words:
+            prefix = _stem(words[0]) if len(words) == 1 and not (phrase or neg_phrase) else None
+            terms.append(Term(words, prefix, bool(neg_phrase or neg_word)))
+    return terms
+
+
+def fts_match(text: str) -> FtsQuery:
+    """Terms are ANDed, exclusions ORed; each term is double-quoted, so no input reaches
+    FTS5's query syntax."""
+    include = [_fts(t) for t in parse_terms(text) if not t.negative]
+    exclude = [_fts(t) for t in parse_terms(text) if t.negative]
     return FtsQuery(" AND ".join(include) or None, " OR ".join(exclude) or None)
 
 
-def _quote(words: list[str]) -> str:
-    return f'"{" ".join(words)}"' if words else ""
+def _fts(term: Term) -> str:
+    return f'"{term.prefix}"*' if term.prefix else f'"{" ".join(term.words)}"'
 
 
-def _prefix(word: str) -> str:
+def _stem(word: str) -> str | None:
     stem = word[:-1] if len(word) > 4 and word.lower().endswith("s") else word
-    return f'"{stem}"*' if len(stem) >= 4 else f'"{word}"'
+    return stem if len(stem) >= 4 else None
 
 
-def snippet_to_html(snippet: str | None) -> str:
-    """Escape a snippet whose matches FTS5 wrapped in \\x02 … \\x03, then mark the matches."""
+def snippet_to_html(snippet: str | None, marks: tuple[str, str] = ("\x02", "\x03")) -> str:
+    """Escape a snippet whose matches are wrapped in `marks` (FTS5's \\x02 … \\x03 by default),
+    then mark the matches."""
     if not snippet:
         return ""
-    return html.escape(snippet).replace("\x02", "<mark>").replace("\x03", "</mark>")
+    return html.escape(snippet).replace(marks[0], "<mark>").replace(marks[1], "</mark>")

@@ -11,7 +11,9 @@ from .document import Document, Kind
 from .errors import InvalidQuery
 
 SORTS = ("relevance", "published", "deadline")
+MODES = ("keyword", "semantic", "hybrid")
 FACETS = ("topic", "kind", "source", "lang")
+FACET_SIZE = 100  # values counted per facet, most frequent first
 MAX_SIZE = 100
 MAX_DEPTH = 10_000  # page * size beyond this is refused: deep paging belongs to export
 
@@ -34,12 +36,18 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     size: int = 20
+    # None = automatic: hybrid when the caller supplied a query vector, else keyword.
+    mode: str | None = None
+    # The embedding of `q`, computed by the caller (search never imports nlp); not a URL parameter.
+    vector: tuple[float, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.q) > 500:
             raise InvalidQuery("q", "is longer than 500 characters")
         if self.sort not in SORTS:
             raise InvalidQuery("sort", f"must be one of {', '.join(SORTS)}")
+        if self.mode is not None and self.mode not in MODES:
+            raise InvalidQuery("mode", f"must be one of {', '.join(MODES)}")
         if not 1 <= self.size <= MAX_SIZE:
             raise InvalidQuery("size", f"must be between 1 and {MAX_SIZE}")
         if self.page < 1:
@@ -58,6 +66,20 @@ class SearchQuery:
     def effective_sort(self) -> str:
         """Relevance means nothing without words: an empty query lists newest first."""
         return "published" if self.sort == "relevance" and not self.q.strip() else self.sort
+
+    @property
+    def effective_mode(self) -> str:
+        """Keyword without words to embed; else the asked mode, hybrid when a vector came along."""
+        if not self.q.strip():
+            return "keyword"
+        return self.mode or ("hybrid" if self.vector else "keyword")
+
+    def require_vector(self) -> tuple[float, ...]:
+        """The query vector that semantic and hybrid search need, or a clear InvalidQuery."""
+        if not self.vector:
+            raise InvalidQuery("mode", f"{self.effective_mode} search needs a query embedding, and none "
+                               "was given (is OBSERVATORIO_EMBEDDING_MODEL none?)")
+        return self.vector
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchQuery:
@@ -107,7 +129,7 @@ def _date(name: str, items: list[str]) -> date:
 
 
 _PARSERS = {
-    "q": _text, "sort": _text,
+    "q": _text, "sort": _text, "mode": _text,
     "topic": _list, "kind": _list, "lang": _list, "source": _list, "country": _list,
     "open": _bool, "page": _int, "size": _int,
     "published_from": _date, "published_to": _date, "deadline_from": _date, "deadline_to": _date,

@@ -1,51 +1,39 @@
-"""The embedded default backend: one SQLite file with FTS5 full-text search."""
+"""The embedded default backend: one SQLite file with FTS5 full-text search and vectors."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from .backend import SearchBackend, data_dir
+from .columns import CACHE, FacetColumns, VectorMatrix
 from .document import Document
 from .errors import BackendUnavailable, InvalidQuery
-from .fts import fts_match, snippet_to_html
+from .highlight import highlight
+from .hybrid import MIN_SIMILARITY
 from .query import FACETS, Hit, SearchQuery, SearchResult
+from .sqlite_query import (
+    NO_ROWS,
+    ROWIDS,
+    Compiled,
+    Matching,
+    compile_query,
+    filters,
+    iso,
+    order_by,
+    rowid_list,
+)
+from .sqlite_schema import create_or_upgrade
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    data TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    source TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    country TEXT,
-    published TEXT,
-    deadline_at TEXT,
-    content_hash TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
-CREATE INDEX IF NOT EXISTS documents_deadline ON documents (deadline_at);
-CREATE TABLE IF NOT EXISTS document_topics (
-    rowid INTEGER NOT NULL REFERENCES documents (rowid) ON DELETE CASCADE,
-    topic TEXT NOT NULL,
-    PRIMARY KEY (topic, rowid)
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5 (
-    title, summary, body,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-"""
-# Column weights: a word in the title counts more than one in the summary or body.
-BM25 = "bm25(documents_fts, 10.0, 4.0, 1.0)"
 # The Monday of a row's ISO week: 'weekday 0' moves to the coming Sunday (or stays on one).
 WEEK_START = "date(d.published, 'weekday 0', '-6 days')"
-FACET_COLUMNS = {"kind": "d.kind", "source": "d.source", "lang": "d.lang"}
 
 
 class SQLiteBackend(SearchBackend):
@@ -57,34 +45,47 @@ class SQLiteBackend(SearchBackend):
         self.path = Path(path) if path else data_dir() / "observatorio.db"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._recent: dict = {}
         self._check_fts5()
-        self._db().executescript(SCHEMA)
+        create_or_upgrade(self._db(), self._write_rows)
 
     # -- connections ---------------------------------------------------------------------
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
     def _db(self) -> sqlite3.Connection:
-        """One connection per thread: sqlite3 connections must not cross threads."""
+        """One connection per thread: sqlite3 connections must not be shared between threads."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
+            db = self._local.db = self._connect()
         return db
 
     @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """Run the block in one IMMEDIATE transaction: the single writer takes the lock up front."""
+    def _transaction(self, mode: str = "DEFERRED") -> Iterator[sqlite3.Connection]:
+        """Run the block in one transaction: IMMEDIATE for the single writer (it takes the lock
+        up front and bumps the generation), DEFERRED for a reader's consistent snapshot."""
         db = self._db()
-        db.execute("BEGIN IMMEDIATE")
+        db.execute(f"BEGIN {mode}")
         try:
             yield db
+            if mode == "IMMEDIATE":
+                db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    @staticmethod
+    def _generation(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+
+    def _columns(self, db: sqlite3.Connection, kind: type):
+        return CACHE.get(str(self.path.resolve()), self._generation(db), kind, db)
 
     @staticmethod
     def _check_fts5() -> None:
@@ -104,175 +105,170 @@ class SQLiteBackend(SearchBackend):
     # -- writing -------------------------------------------------------------------------
 
     def upsert(self, documents: Iterable[Document]) -> int:
+        with self._transaction("IMMEDIATE") as db:
+            return self._write_rows(db, documents)
+
+    def _write_rows(self, db: sqlite3.Connection, documents: Iterable[Document]) -> int:
         written = 0
-        with self._writing() as db:
-            for doc in documents:
-                self._delete_row(db, doc.id)
-                cursor = db.execute(
-                    "INSERT INTO documents (id, data, kind, source, lang, country, published,"
-                    " deadline_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc.id, json.dumps(doc.to_dict()), doc.kind.value, doc.source, doc.lang,
-                     doc.country, _iso(doc.published), _iso(doc.deadline_at), doc.content_hash),
-                )
-                rowid = cursor.lastrowid
-                db.executemany("INSERT INTO document_topics VALUES (?, ?)",
-                               [(rowid, t) for t in dict.fromkeys(doc.topics)])
-                db.execute("INSERT INTO documents_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                           (rowid, doc.title, doc.summary, doc.searchable_text()))
-                written += 1
+        for doc in documents:
+            self._delete_row(db, doc.id)
+            vector = np.asarray(doc.embedding, dtype="<f4").tobytes() if doc.embedding else None
+            rowid = db.execute(
+                "INSERT INTO documents (id, kind, source, lang, country, published, deadline_at,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.kind.value, doc.source, doc.lang, doc.country, iso(doc.published),
+                 iso(doc.deadline_at), doc.content_hash),
+            ).lastrowid
+            db.execute("INSERT INTO document_contents VALUES (?, ?, ?)",
+                       (rowid, json.dumps(doc.to_dict(embedding=False)), vector))
+            db.executemany("INSERT INTO document_topics VALUES (?, ?)",
+                           [(rowid, t) for t in dict.fromkeys(doc.topics)])
+            db.executemany("INSERT INTO document_keyphrases VALUES (?, ?)",
+                           [(rowid, p) for p in dict.fromkeys(doc.keyphrases)])
+            db.execute("INSERT INTO documents_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                       (rowid, doc.title, doc.summary, doc.searchable_text()))
+            written += 1
         return written
 
     def delete(self, doc_id: str) -> bool:
-        with self._writing() as db:
+        with self._transaction("IMMEDIATE") as db:
             return self._delete_row(db, doc_id)
 
-    def _delete_row(self, db: sqlite3.Connection, doc_id: str) -> bool:
+    @staticmethod
+    def _delete_row(db: sqlite3.Connection, doc_id: str) -> bool:
         row = db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return False
         db.execute("DELETE FROM documents_fts WHERE rowid = ?", (row[0],))
-        db.execute("DELETE FROM documents WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM documents WHERE rowid = ?", (row[0],))  # cascades to the other tables
         return True
+
+    def reindex(self) -> int:
+        """Rewrite every document (tables, FTS, vectors) a batch per transaction, then merge the
+        FTS segments; readers keep their snapshot meanwhile."""
+        ids = [row[0] for row in self._db().execute("SELECT id FROM documents ORDER BY rowid")]
+        for start in range(0, len(ids), 500):
+            with self._transaction("IMMEDIATE") as db:
+                hits = self._hits(SearchQuery(), ids[start:start + 500], db)
+                self._write_rows(db, [hit.document for hit in hits.values()])
+        with self._transaction("IMMEDIATE") as db:
+            db.execute("INSERT INTO documents_fts (documents_fts) VALUES ('optimize')")
+        return len(ids)
 
     # -- reading -------------------------------------------------------------------------
 
     def get(self, doc_id: str) -> Document | None:
-        row = self._db().execute(
-            "SELECT data FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return Document.from_dict(json.loads(row[0])) if row else None
+        hit = self._hits(SearchQuery(), [doc_id]).get(doc_id)
+        return hit.document if hit else None
 
     def count(self) -> int:
         return self._db().execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def fingerprints(self, doc_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(doc_ids)
-        db, found = self._db(), {}
+        ids, db, found = list(doc_ids), self._db(), {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(db.execute(
-                f"SELECT id, content_hash FROM documents WHERE id IN ({marks})", chunk).fetchall())
+            found.update(db.execute(f"SELECT id, content_hash FROM documents WHERE id IN "
+                                    f"({','.join('?' * len(chunk))})", chunk).fetchall())
         return found
-
-    def search(self, query: SearchQuery) -> SearchResult:
-        db = self._db()
-        ranked, from_clause, condition, params = self._compile(query)
-        total = db.execute(f"SELECT count(*) FROM {from_clause} WHERE {condition}", params).fetchone()[0]
-        columns = "d.data, 0.0"
-        if ranked:
-            columns = (f"d.data, -{BM25}, "
-                       "highlight(documents_fts, 0, char(2), char(3)), "
-                       "snippet(documents_fts, 2, char(2), char(3), '…', 24)")
-        rows = db.execute(
-            f"SELECT {columns} FROM {from_clause} WHERE {condition} "
-            f"ORDER BY {self._order(query, ranked)} LIMIT ? OFFSET ?",
-            [*params, query.size, query.offset],
-        ).fetchall()
-        return SearchResult(total=total, hits=[self._hit(row, ranked) for row in rows],
-                            facets=self._facets(db, from_clause, condition, params))
 
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
         query = query or SearchQuery()
-        ranked, from_clause, condition, params = self._compile(query)
-        sql = (f"SELECT d.data FROM {from_clause} WHERE {condition} "
-               f"ORDER BY {self._order(query, ranked)}")
-        for (data,) in self._db().execute(sql, params):
-            yield Document.from_dict(json.loads(data))
+        compiled = compile_query(query)
+        sql = (f"SELECT c.data, c.embedding FROM {compiled.from_clause} "
+               f"JOIN document_contents c ON c.rowid = d.rowid WHERE {compiled.condition} "
+               f"ORDER BY {order_by(query, compiled.ranked)}")
+        with closing(self._connect()) as db:  # its own connection: callers may write meanwhile
+            for data, vector in db.execute(sql, compiled.params):
+                yield _document(data, vector)
 
     def histogram(self, query: SearchQuery | None = None, by: str = "topic") -> dict[date, dict[str, int]]:
         if by not in ("topic", "kind"):
             raise InvalidQuery("by", "must be topic or kind")
-        _, from_clause, condition, params = self._compile(query or SearchQuery())
-        value = "d.kind"
         if by == "topic":
-            from_clause += " JOIN document_topics t ON t.rowid = d.rowid"
-            value = "t.topic"
+            return self._weekly(query, "JOIN document_topics t ON t.rowid = d.rowid", "t.topic")
+        return self._weekly(query, "", "d.kind")
+
+    def term_counts(self, query: SearchQuery | None = None, size: int = 50) -> dict[date, dict[str, int]]:
+        weeks = self._weekly(query, "JOIN document_keyphrases k ON k.rowid = d.rowid", "k.phrase")
+        return {week: dict(list(counts.items())[:size]) for week, counts in weeks.items()}
+
+    def _weekly(self, query: SearchQuery | None, join: str, value: str) -> dict[date, dict[str, int]]:
+        compiled = compile_query(query or SearchQuery())
+        sql = (f"SELECT {WEEK_START} AS week, {value}, count(*) n FROM {compiled.from_clause} {join} "
+               f"WHERE {compiled.condition} AND d.published IS NOT NULL "
+               f"GROUP BY week, {value} ORDER BY week, n DESC, {value}")
         weeks: dict[date, dict[str, int]] = {}
-        sql = (f"SELECT {WEEK_START} AS week, {value}, count(*) FROM {from_clause} "
-               f"WHERE {condition} AND d.published IS NOT NULL GROUP BY week, {value} ORDER BY week")
-        for week, key, count in self._db().execute(sql, params):
-            weeks.setdefault(date.fromisoformat(week), {})[key] = count
+        for week, key, n in self._db().execute(sql, compiled.params):
+            weeks.setdefault(date.fromisoformat(week), {})[key] = n
         return weeks
 
-    # -- query building ------------------------------------------------------------------
+    # -- primitives of search ------------------------------------------------------------
 
-    def _compile(self, query: SearchQuery) -> tuple[bool, str, str, list]:
-        """Return (ranked, FROM clause, WHERE condition, parameters) for a query."""
-        where, params = self._filters(query)
-        text = fts_match(query.q)
-        from_clause = "documents d"
-        if text.match:
-            from_clause += " JOIN documents_fts ON documents_fts.rowid = d.rowid"
-            where.append("documents_fts MATCH ?")
-            params.append(text.match)
-        if text.exclude:
-            where.append("d.rowid NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(text.exclude)
-        return bool(text.match), from_clause, " AND ".join(where) or "1", params
+    def _select(self, query: SearchQuery, *, text: bool = True, ids: Sequence[str] = (),
+                offset: int = 0, limit: int = 0) -> SearchResult:
+        with self._transaction() as db:
+            matching = self._keyword_matching(db, query) if text else Matching(NO_ROWS)
+            if ids:
+                allowed = filters(query)
+                allowed.add(f"d.id IN {ROWIDS}", json.dumps(list(ids)))
+                matching = matching.plus(self._rowids(db, allowed))
+            facets = self._columns(db, FacetColumns).count(matching.rowids, FACETS)
+            page = matching.page(db, query, offset, limit)
+            rows = {r[0]: r[1:] for r in db.execute(
+                f"SELECT rowid, data, embedding FROM document_contents WHERE rowid IN {ROWIDS}",
+                [rowid_list(page)])}
+        hits = [_hit(*rows[rowid], query.q, score) for rowid, score in page]
+        return SearchResult(total=len(matching.rowids), hits=hits, facets=facets)
 
-    @staticmethod
-    def _filters(query: SearchQuery) -> tuple[list[str], list]:
-        where: list[str] = []
-        params: list = []
+    def _ranking(self, query: SearchQuery, limit: int) -> list[str]:
+        with self._transaction() as db:
+            page = self._keyword_matching(db, query).page(db, query, 0, limit)
+            id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
+                                    [rowid_list(page)]))
+        return [id_of[rowid] for rowid, _ in page]
 
-        def any_of(column: str, values: tuple[str, ...]) -> None:
-            if values:
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-
-        any_of("d.kind", query.kind)
-        any_of("d.lang", query.lang)
-        any_of("d.source", query.source)
-        any_of("d.country", query.country)
-        for topic in query.topic:  # every selected topic must apply
-            where.append("d.rowid IN (SELECT rowid FROM document_topics WHERE topic = ?)")
-            params.append(topic)
-        if query.open:
-            where.append("d.deadline_at >= ?")
-            params.append(_iso(datetime.now(UTC)))
-        for column, start, end in (("d.published", query.published_from, query.published_to),
-                                   ("d.deadline_at", query.deadline_from, query.deadline_to)):
-            if start:
-                where.append(f"{column} >= ?")
-                params.append(_iso(datetime.combine(start, time.min, UTC)))
-            if end:
-                where.append(f"{column} <= ?")
-                params.append(_iso(datetime.combine(end, time.max, UTC)))
-        return where, params
+    def _keyword_matching(self, db: sqlite3.Connection, query: SearchQuery) -> Matching:
+        """The rows the words and filters match, remembered for the next primitive of the same
+        search (hybrid asks for the total and the ranking of the same words)."""
+        compiled = compile_query(query)
+        key = (threading.get_ident(), self._generation(db), compiled.condition, str(compiled.params))
+        if self._recent.get("key") != key:
+            self._recent = {"key": key, "matching": Matching.run(db, compiled)}
+        return self._recent["matching"]
 
     @staticmethod
-    def _order(query: SearchQuery, ranked: bool) -> str:
-        sort = query.effective_sort
-        if sort == "relevance" and ranked:
-            return f"{BM25}, d.published DESC"
-        if sort == "deadline":
-            return "d.deadline_at IS NULL, d.deadline_at ASC, d.published DESC"
-        return "d.published IS NULL, d.published DESC, d.id"
+    def _rowids(db: sqlite3.Connection, compiled: Compiled) -> np.ndarray:
+        rows = db.execute(f"SELECT d.rowid FROM {compiled.from_clause} WHERE {compiled.condition}",
+                          compiled.params)
+        return np.array([r[0] for r in rows], dtype=np.int64)
 
-    @staticmethod
-    def _facets(db: sqlite3.Connection, from_clause: str, condition: str, params: list):
-        facets: dict[str, dict[str, int]] = {}
-        matching = f"SELECT d.rowid FROM {from_clause} WHERE {condition}"
-        for facet in FACETS:
-            if facet == "topic":
-                sql = (f"SELECT topic, count(*) n FROM document_topics WHERE rowid IN ({matching}) "
-                       "GROUP BY topic ORDER BY n DESC, topic")
-            else:
-                column = FACET_COLUMNS[facet]
-                sql = (f"SELECT {column}, count(*) n FROM {from_clause} WHERE {condition} "
-                       f"GROUP BY {column} ORDER BY n DESC, {column}")
-            facets[facet] = {value: n for value, n in db.execute(sql, params) if value}
-        return facets
+    def _nearest(self, query: SearchQuery, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        compiled = filters(query)
+        with self._transaction() as db:
+            matrix = self._columns(db, VectorMatrix)
+            allowed = self._rowids(db, compiled) if compiled.where else None
+            nearest = matrix.nearest(vector, allowed, k, MIN_SIMILARITY)
+            id_of = dict(db.execute(f"SELECT rowid, id FROM documents WHERE rowid IN {ROWIDS}",
+                                    [rowid_list(nearest)]))
+        return sorted(((id_of[r], score) for r, score in nearest), key=lambda pair: (-pair[1], pair[0]))
 
-    @staticmethod
-    def _hit(row: sqlite3.Row, ranked: bool) -> Hit:
-        doc = Document.from_dict(json.loads(row[0]))
-        if not ranked:
-            return Hit(document=doc)
-        highlights = {"title": snippet_to_html(row[2]), "body": snippet_to_html(row[3])}
-        return Hit(document=doc, score=row[1],
-                   highlights={k: v for k, v in highlights.items() if "<mark>" in v})
+    def _hits(self, query: SearchQuery, ids: Sequence[str], db: sqlite3.Connection | None = None
+              ) -> dict[str, Hit]:
+        rows = (db or self._db()).execute(
+            "SELECT d.id, c.data, c.embedding FROM documents d JOIN document_contents c ON c.rowid = d.rowid "
+            "WHERE d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+        return {doc_id: _hit(data, vector, query.q) for doc_id, data, vector in rows}
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") if value else None
+def _document(data: str, vector: bytes | None) -> Document:
+    fields = json.loads(data)
+    fields["embedding"] = np.frombuffer(vector, dtype="<f4").tolist() if vector else None
+    return Document.from_dict(fields)
+
+
+def _hit(data: str, vector: bytes | None, q: str, score: float = 0.0) -> Hit:
+    """A hit whose title and body snippet mark the words of `q`."""
+    doc = _document(data, vector)
+    highlights = {"title": highlight(doc.title, q), "body": highlight(doc.searchable_text(), q, snippet=True)}
+    return Hit(document=doc, score=score, highlights={k: v for k, v in highlights.items() if v})

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from search.errors import InvalidQuery, NotSupported
 
-from .backend import get_backend
+from .backend import get_backend, with_query_vector
 from .labels import get_topic, taxonomy_topics
 from .openapi import openapi_document
 from .params import search_query
@@ -19,7 +19,7 @@ SIMILAR = 5
 
 @bp.get("/api/search")
 def search():
-    return jsonify(get_backend().search(search_query()).to_dict())
+    return jsonify(get_backend().search(with_query_vector(search_query())).to_dict())
 
 
 @bp.get("/api/items/<doc_id>")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask, current_app, g
 
 from search.backend import SearchBackend
 from search.backend import get_backend as load_backend
+from search.errors import InvalidQuery
+from search.query import SearchQuery
 
 
 def get_backend() -> SearchBackend:
@@ -14,6 +18,21 @@ def get_backend() -> SearchBackend:
         options = {"path": f"{current_app.config['DATA_DIR']}/observatorio.db"} if name == "sqlite" else {}
         g.backend = load_backend(name, **options)
     return g.backend
+
+
+def with_query_vector(query: SearchQuery) -> SearchQuery:
+    """Embed the words when the mode needs them: hybrid is the default when embeddings are on,
+    and asking for semantic or hybrid search with embeddings off is a clear error."""
+    from nlp import embeddings
+
+    if not query.q.strip() or query.mode == "keyword" or query.vector:
+        return query
+    if not embeddings.enabled():
+        if query.mode:
+            raise InvalidQuery("mode", f"{query.mode} search needs embeddings, and "
+                               "OBSERVATORIO_EMBEDDING_MODEL is none")
+        return query
+    return replace(query, vector=tuple(embeddings.embed([query.q])[0]))
 
 
 def close_backend(exc: BaseException | None = None) -> None:

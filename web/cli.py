@@ -1,4 +1,4 @@
-"""The `observatorio` command: crawl, enrich, search, serve, digest, demo, sources."""
+"""The `observatorio` command: crawl, enrich, search, serve, digest, demo, sources, reindex, migrate."""
 
 from __future__ import annotations
 
@@ -41,7 +41,16 @@ def build_parser() -> Parser:
     search.add_argument("--source", action="append", default=[])
     search.add_argument("--open", action="store_true", help="only open calls and tenders")
     search.add_argument("--size", type=int, default=10)
+    search.add_argument("--mode", choices=("keyword", "semantic", "hybrid"),
+                        help="default: hybrid when embeddings are on, else keyword")
     search.add_argument("--json", action="store_true", help="print the JSON of GET /api/search")
+
+    command("reindex", run_reindex, "Rebuild the search index from the stored documents, "
+            "with no downtime (Elasticsearch: a new index, then the alias is swapped).")
+    migrate = command("migrate", run_migrate, "Copy every document into another backend and verify it.")
+    migrate.add_argument("--to", required=True, choices=("sqlite", "elasticsearch"))
+    migrate.add_argument("--from", dest="source", choices=("sqlite", "elasticsearch"),
+                         help="default: the other backend")
 
     for name, handler, help in (
         ("serve", run_serve, "Serve the web app with a production WSGI server."),
@@ -98,9 +107,11 @@ def run_search(args) -> int:
     from search.backend import get_backend
     from search.query import SearchQuery
 
+    from .backend import with_query_vector
+
     query = SearchQuery(q=args.query, topic=tuple(args.topic), kind=tuple(args.kind),
-                        source=tuple(args.source), open=args.open, size=args.size)
-    result = get_backend().search(query)
+                        source=tuple(args.source), open=args.open, size=args.size, mode=args.mode)
+    result = get_backend().search(with_query_vector(query))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -109,6 +120,30 @@ def run_search(args) -> int:
         doc = hit.document
         deadline = f"  closes {doc.deadline.isoformat()[:10]}" if doc.deadline else ""
         print(f"- [{doc.kind.value}] {doc.title}{deadline}\n  {doc.url}  ({', '.join(doc.topics) or '-'})")
+    return 0
+
+
+def run_reindex(args) -> int:
+    from search.backend import get_backend
+
+    backend = get_backend()
+    print(f"reindexed {backend.reindex()} document(s) in the {backend.name} backend")
+    return 0
+
+
+def run_migrate(args) -> int:
+    from search.backend import get_backend
+    from search.migrate import migrate
+
+    source_name = args.source or ("sqlite" if args.to == "elasticsearch" else "elasticsearch")
+    if source_name == args.to:
+        print(f"observatorio migrate: error: --from and --to are both {args.to}", file=sys.stderr)
+        return USAGE_ERROR
+    source, target = get_backend(source_name), get_backend(args.to)
+    total = source.count()
+    report = migrate(source, target, lambda n: print(f"  {n}/{total} copied", file=sys.stderr, flush=True))
+    print(f"copied {report.copied} document(s) from {source_name} to {args.to}; every one verified. "
+          f"Set OBSERVATORIO_SEARCH_BACKEND={args.to} to use it.")
     return 0
 
 

@@ -11,7 +11,7 @@ from search.document import Document
 from search.errors import InvalidQuery, NotSupported
 from search.query import MAX_DEPTH, Hit, SearchQuery
 
-from .backend import get_backend
+from .backend import get_backend, with_query_vector
 from .params import search_query
 
 bp = Blueprint("search", __name__)
@@ -22,7 +22,7 @@ PAGE_WINDOW = 2  # page links each side of the current one
 
 @bp.get("/")
 def search():
-    query = search_query()
+    query = with_query_vector(search_query())
     result = get_backend().search(query)
     return render_template("search.html", query=query, result=result, pages=pagination(query, result.total),
                            facet_top=FACET_TOP)

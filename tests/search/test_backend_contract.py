@@ -40,12 +40,10 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(params=["sqlite"])
-def backend(request, data_dir):
-    backend = get_backend(request.param)
-    backend.upsert(CORPUS)
-    yield backend
-    backend.close()
+@pytest.fixture
+def backend(empty_backend):
+    empty_backend.upsert(CORPUS)
+    return empty_backend
 
 
 def ids(result) -> list[str]:
@@ -173,3 +171,12 @@ def test_weekly_histograms_by_topic_and_kind(backend):
     by_kind = backend.histogram(SearchQuery(kind=("news",)), by="kind")
     assert sum(c.get("news", 0) for c in by_kind.values()) == 2
     assert all(set(c) == {"news"} for c in by_kind.values())
+
+
+@pytest.mark.parametrize("hostile", ['a" OR "b', "NEAR(a b)", "title:x", "*", '"', "(((", "x~2 a|b",
+                                     "\\", "\x00", "😀", "<script>", "-", "AND OR NOT", "a" * 500])
+def test_no_user_input_breaks_a_search(backend, hostile):
+    result = backend.search(SearchQuery(q=hostile))
+    assert result.total == len(result.hits) == sum(result.facets["kind"].values())
+    if not any(c.isalnum() for c in hostile):  # nothing to search for: everything is listed
+        assert result.total == len(CORPUS)
