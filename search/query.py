@@ -86,7 +86,7 @@ class SearchQuery:
         """Build from request-like parameters (a string or a list of strings each); raise InvalidQuery."""
         values: dict[str, Any] = {}
         for name, raw in params.items():
-            parse = _PARSERS.get(name)
+            parse = PARAMETERS.get(name)
             if parse is None:
                 raise InvalidQuery(name, "is not a known parameter")
             items = [str(v).strip() for v in (raw if isinstance(raw, list | tuple) else [raw])]
@@ -128,7 +128,8 @@ def _date(name: str, items: list[str]) -> date:
         raise InvalidQuery(name, "must be a date as YYYY-MM-DD") from None
 
 
-_PARSERS = {
+# The parameters a request may carry, and how each is read (`vector` is never one of them).
+PARAMETERS = {
     "q": _text, "sort": _text, "mode": _text,
     "topic": _list, "kind": _list, "lang": _list, "source": _list, "country": _list,
     "open": _bool, "page": _int, "size": _int,

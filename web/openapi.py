@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from search.document import Document, Kind
-from search.query import MAX_SIZE, SORTS, SearchQuery
+from search.query import MAX_SIZE, MODES, PARAMETERS, SORTS, SearchQuery
 
 from .labels import OPPORTUNITY_KINDS
 from .trends import DEFAULT_WEEKS, MAX_WEEKS
@@ -15,6 +15,7 @@ from .trends import DEFAULT_WEEKS, MAX_WEEKS
 REF = "#/components/schemas/{model}"
 TYPES = {  # SearchQuery field annotations → parameter schemas
     "str": {"type": "string"},
+    "str | None": {"type": "string"},
     "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
     "bool": {"type": "boolean"},
     "int": {"type": "integer", "minimum": 1},
@@ -23,6 +24,7 @@ TYPES = {  # SearchQuery field annotations → parameter schemas
 REFINEMENTS = {
     "q": {"maxLength": 500},
     "sort": {"enum": list(SORTS)},
+    "mode": {"enum": list(MODES), "description": "default: hybrid when embeddings are on, else keyword"},
     "kind": {"items": {"type": "string", "enum": [k.value for k in Kind]}},
     "size": {"maximum": MAX_SIZE},
 }
@@ -41,7 +43,7 @@ def search_parameters() -> list[dict]:
     """One query parameter per SearchQuery field, typed and bounded as the validation is."""
     defaults = SearchQuery()
     parameters = []
-    for field in fields(SearchQuery):
+    for field in (f for f in fields(SearchQuery) if f.name in PARAMETERS):
         schema = {**TYPES[str(field.type)], **REFINEMENTS.get(field.name, {})}
         if field.name in ("sort", "page", "size"):
             schema["default"] = getattr(defaults, field.name)

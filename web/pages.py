@@ -54,11 +54,13 @@ def item(doc_id: str):
 
 
 def related(backend: SearchBackend, doc: Document, k: int = 5) -> tuple[list[Document], bool]:
-    """Similar documents by meaning; where the backend cannot, the latest on its first topic."""
+    """Similar documents by meaning; without embeddings, the latest on its first topic."""
     try:
-        return [h.document for h in backend.similar(doc.id, k) if h.document.id != doc.id], False
+        similar = [h.document for h in backend.similar(doc.id, k) if h.document.id != doc.id]
     except NotSupported:
-        pass
+        similar = []
+    if similar:
+        return similar, False
     if not doc.topics:
         return [], True
     hits = backend.search(SearchQuery(topic=doc.topics[:1], sort="published", size=k + 1)).hits
