@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
 from .text import fold
+
+# Regular plurals of words the lookup tables do not know ("drones", "chatbots", "LLMs").
+PLURAL = {"es": re.compile(r"(?<=[a-záéíóúñ]{3})(?:(?<=[rnldj])es|(?<![sui])s)$"),
+          "en": re.compile(r"(?<=[a-z]{3})(?<![sui])s$")}
 
 
 @Language.factory("obs_normalizer")
@@ -18,7 +24,7 @@ class Normalizer:
     """Phrase matchers then compare "Redes Neuronales" with "red neuronal" as equals.
 
     spacy-lookups-data's lemma tables are case-sensitive, so the lemma is looked up on the
-    lower-cased word; where the table has no entry the word itself is kept.
+    lower-cased word; a word the table does not know loses a regular plural ending.
     """
 
     def __init__(self, lang: str):
@@ -26,9 +32,20 @@ class Normalizer:
             self.lemmas = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
         except (ValueError, KeyError):  # no lookup table for this language
             self.lemmas = {}
+        self.plural = PLURAL.get(lang)
+        self.cache: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
-            token.norm_ = fold(self.lemmas.get(lower, lower))
+            norm = self.cache.get(lower)
+            if norm is None:
+                norm = self.cache[lower] = self.norm(lower)
+            token.norm_ = norm
         return doc
+
+    def norm(self, lower: str) -> str:
+        lemma = self.lemmas.get(lower)
+        if lemma is None:
+            lemma = self.plural.sub("", lower) if self.plural and lower.isalpha() else lower
+        return fold(lemma)
