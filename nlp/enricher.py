@@ -21,6 +21,7 @@ from .money import find_amount
 from .normalizer import make_normalizer  # noqa: F401 - registers obs_normalizer
 from .organizations import make_organization_finder, trained_organizations  # noqa: F401
 from .similarity import topic_similarities
+from .text import hyphens_as_spaces
 from .topics import make_topic_tagger  # noqa: F401 - registers obs_topics
 
 MAX_CHARS = 20_000  # long attachments: the first pages say what a notice is about
@@ -77,7 +78,7 @@ def _text(record: Mapping[str, Any]) -> str:
     title = WHITESPACE.sub(" ", record.get("title") or "").strip()
     paragraphs = PARAGRAPH_BREAK.split(record.get("text") or "")
     body = "\n\n".join(filter(None, (WHITESPACE.sub(" ", p).strip() for p in paragraphs)))
-    return f"{title}\n{body}"[:MAX_CHARS]
+    return hyphens_as_spaces(f"{title}\n{body}"[:MAX_CHARS])
 
 
 def _make_docs(nlp: spacy.Language, texts: list[str], similarity: list[dict[str, float]] | None) -> Iterable:

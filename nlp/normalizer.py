@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import spacy
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-from .text import fold
+from .text import fold, hyphens_as_spaces
 
 # Regular plurals of words the lookup tables do not know ("drones", "chatbots", "LLMs").
 PLURAL = {"es": re.compile(r"(?<=[a-záéíóúñ]{3})(?:(?<=[rnldj])es|(?<![sui])s)$"),
@@ -49,3 +51,16 @@ class Normalizer:
         if lemma is None:
             lemma = self.plural.sub("", lower) if self.plural and lower.isalpha() else lower
         return fold(lemma)
+
+
+@cache
+def _normalizer(lang: str) -> tuple[Language, Normalizer]:
+    nlp = spacy.blank(lang)
+    return nlp, Normalizer(lang)
+
+
+def phrase_norms(phrase: str, lang: str) -> tuple[str, ...]:
+    """The NORMs a phrase matches on in `lang`, punctuation and spaces left out."""
+    nlp, normalizer = _normalizer(lang)
+    doc = normalizer(nlp.make_doc(hyphens_as_spaces(phrase)))
+    return tuple(t.norm_ for t in doc if not (t.is_punct or t.is_space))

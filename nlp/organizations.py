@@ -14,6 +14,8 @@ from spacy.util import filter_spans
 
 from search.yamlfile import LocatedError, load_model
 
+from .text import hyphens_as_spaces
+
 DEFAULT_GAZETTEER = Path(__file__).resolve().parent.parent / "config" / "organizations.yaml"
 # Trained spaCy pipelines used for NER when one is installed; none is required.
 TRAINED_PIPELINES = {"es": ("es_core_news_md", "es_core_news_sm"), "en": ("en_core_web_md", "en_core_web_sm")}
@@ -62,8 +64,9 @@ class OrganizationFinder:
         for org in gazetteer.organizations:
             aliases = {org.name, *org.aliases}
             acronyms = [a for a in aliases if _is_acronym(a)]
-            self.acronyms.add(org.name, [nlp.make_doc(a) for a in acronyms])
-            self.names.add(org.name, list(nlp.pipe(sorted(aliases - set(acronyms)))))
+            self.acronyms.add(org.name, [nlp.make_doc(hyphens_as_spaces(a)) for a in acronyms])
+            names = sorted(aliases - set(acronyms))
+            self.names.add(org.name, list(nlp.pipe(hyphens_as_spaces(a) for a in names)))
         Doc.set_extension("organizations", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:

@@ -9,6 +9,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
+from .text import hyphens_as_spaces
 
 TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
 
@@ -17,7 +18,7 @@ TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
     "obs_topics",
     requires=["token.norm"],
     default_config={"taxonomy_path": str(DEFAULT_TAXONOMY), "threshold": 0.5,
-                    "similarity_floor": 0.2, "similarity_ceiling": 0.46},
+                    "similarity_floor": 0.22, "similarity_ceiling": 0.5},
 )
 def make_topic_tagger(nlp: Language, name: str, taxonomy_path: str, threshold: float,
                       similarity_floor: float, similarity_ceiling: float) -> TopicTagger:
@@ -51,11 +52,11 @@ class TopicTagger:
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.exclusions = PhraseMatcher(nlp.vocab, attr="NORM")
         for topic in taxonomy.topics:
-            self.keywords.add(topic.slug, list(nlp.pipe(topic.keywords.all())))
+            self.keywords.add(topic.slug, _patterns(nlp, topic.keywords.all()))
             if topic.acronyms:
-                self.acronyms.add(topic.slug, [nlp.make_doc(a) for a in topic.acronyms])
+                self.acronyms.add(topic.slug, [nlp.make_doc(hyphens_as_spaces(a)) for a in topic.acronyms])
             if topic.exclude.all():
-                self.exclusions.add(topic.slug, list(nlp.pipe(topic.exclude.all())))
+                self.exclusions.add(topic.slug, _patterns(nlp, topic.exclude.all()))
         for attr in ("topics", "topic_evidence"):
             Doc.set_extension(attr, default=None, force=True)
 
@@ -101,3 +102,8 @@ class TopicTagger:
         span = self.ceiling - self.floor
         return {slug: min(1.0, (cos - mean - self.floor) / span)
                 for slug, cos in cosines.items() if cos - mean > self.floor}
+
+
+def _patterns(nlp: Language, phrases: list[str]) -> list[Doc]:
+    """Phrases as the matcher sees texts: normalised, hyphens read as spaces."""
+    return list(nlp.pipe(hyphens_as_spaces(p) for p in phrases))
