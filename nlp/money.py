@@ -80,6 +80,12 @@ def find_amount(text: str, lang: str = "es") -> Money | None:
     return min(ranked, key=lambda r: r[:2])[2] if ranked else None
 
 
+def parse_amount(text: str | None, lang: str = "es") -> Money | None:
+    """One amount written in a field of its own ("₡25.000.000", "US$ 1,5 millones")."""
+    amounts = find_amounts(text, lang) if text else []
+    return amounts[0] if amounts else None
+
+
 def _rank(folded: str, money: Money, previous: Money | None, following: Money | None) -> int | None:
     """0 per project, 1 a budget or value, None when the amount is not what a firm can obtain."""
     window_start = max(0, money.start - CONTEXT)

@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 
 from search.yamlfile import LocatedError, load_model
 
-from .text import hyphens_as_spaces
+from .normalizer import pattern_docs
 
 DEFAULT_GAZETTEER = Path(__file__).resolve().parent.parent / "config" / "organizations.yaml"
 # Trained spaCy pipelines used for NER when one is installed; none is required.
@@ -64,9 +64,8 @@ class OrganizationFinder:
         for org in gazetteer.organizations:
             aliases = {org.name, *org.aliases}
             acronyms = [a for a in aliases if _is_acronym(a)]
-            self.acronyms.add(org.name, [nlp.make_doc(hyphens_as_spaces(a)) for a in acronyms])
-            names = sorted(aliases - set(acronyms))
-            self.names.add(org.name, list(nlp.pipe(hyphens_as_spaces(a) for a in names)))
+            self.acronyms.add(org.name, pattern_docs(nlp, acronyms))
+            self.names.add(org.name, pattern_docs(nlp, sorted(aliases - set(acronyms))))
         Doc.set_extension("organizations", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from search.yamlfile import ConfigError, LocatedError, load_model
 
 from .normalizer import phrase_norms
+from .text import fold
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "config" / "topics.yaml"
 
@@ -59,7 +60,7 @@ class Topic(_Strict):
                 if norms in seen:
                     raise LocatedError(("keywords", lang, index), f"keyword {phrase!r} repeats "
                                        f"{seen[norms]!r} (the same words once normalised)")
-                if len(norms) == 1 and norms[0] in TOO_GENERIC:
+                if len(norms) == 1 and {norms[0], fold(phrase.strip())} & TOO_GENERIC:
                     raise LocatedError(("keywords", lang, index),
                                        f"keyword {phrase!r} is too generic: write a specific phrase")
                 seen[norms] = phrase

@@ -8,8 +8,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from .normalizer import pattern_docs
 from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
-from .text import hyphens_as_spaces
 
 TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
 
@@ -52,11 +52,11 @@ class TopicTagger:
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.exclusions = PhraseMatcher(nlp.vocab, attr="NORM")
         for topic in taxonomy.topics:
-            self.keywords.add(topic.slug, _patterns(nlp, topic.keywords.all()))
+            self.keywords.add(topic.slug, pattern_docs(nlp, topic.keywords.all()))
             if topic.acronyms:
-                self.acronyms.add(topic.slug, [nlp.make_doc(hyphens_as_spaces(a)) for a in topic.acronyms])
+                self.acronyms.add(topic.slug, pattern_docs(nlp, topic.acronyms))
             if topic.exclude.all():
-                self.exclusions.add(topic.slug, _patterns(nlp, topic.exclude.all()))
+                self.exclusions.add(topic.slug, pattern_docs(nlp, topic.exclude.all()))
         for attr in ("topics", "topic_evidence"):
             Doc.set_extension(attr, default=None, force=True)
 
@@ -103,7 +103,3 @@ class TopicTagger:
         return {slug: min(1.0, (cos - mean - self.floor) / span)
                 for slug, cos in cosines.items() if cos - mean > self.floor}
 
-
-def _patterns(nlp: Language, phrases: list[str]) -> list[Doc]:
-    """Phrases as the matcher sees texts: normalised, hyphens read as spaces."""
-    return list(nlp.pipe(hyphens_as_spaces(p) for p in phrases))
