@@ -57,8 +57,8 @@ def test_a_trained_pipeline_adds_its_org_entities(tmp_path):
     name = "Cooperativa Coopesur"
     texts = [f"La {name} financia el proyecto.", f"Hoy la {name} abrió fondos.",
              f"Con apoyo de la {name} en Osa."]
-    spans = [(text.index(name), text.index(name) + len(name), "ORG") for text in texts]
-    examples = [Example.from_dict(nlp.make_doc(text), {"entities": [span]}) for text, span in zip(texts, spans)]
+    examples = [Example.from_dict(nlp.make_doc(text), {"entities": [
+        (text.index(name), text.index(name) + len(name), "ORG")]}) for text in texts]
     random.seed(0)
     optimizer = nlp.initialize(lambda: examples)
     for _ in range(30):
