@@ -46,9 +46,10 @@ _CLOCK = (r"(?P<hh>2[0-3]|[01]?\d)(?!\d)(?:(?P<colon>[:.h])(?P<mm>[0-5]\d)(?::[0
           r"(?P<mer>[ap]\.?\s?m\b\.?|noon|mediod[ií]a|horas\b|hrs?\b\.?|h\b)?")
 TIME_AFTER = re.compile(
     rf"\s*(?:,|-|–|(?P<intro>a\s+las|at|hasta\s+las))?\s*{_CLOCK}", re.IGNORECASE)
+_ZONE = (r"\(?(?:local\s+time|hora\s+local|hora\s+de\s+[^\W\d]+(?:\s+[^\W\d]+){0,2}|[^\W\d]+\s+time"
+         r"|(?:ET|EST|EDT|CT|CST|CDT|PT|PST|GMT|UTC|CET|CEST)(?:\s?[+-]\d{1,2})?)\)?")
 TIME_BEFORE = re.compile(
-    rf"{_CLOCK}\s*(?:\(?(?:local\s+time|hora\s+local)\)?\s*)?(?:,\s*)?(?:del|de|el|on)\s+$",
-    re.IGNORECASE)
+    rf"{_CLOCK}\s*(?:{_ZONE}\s*)?(?:,\s*)?(?:del|de|el|on)\s+$", re.IGNORECASE)
 LOOKBEHIND = 40  # characters before a date where a leading time may sit
 
 

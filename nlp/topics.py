@@ -30,9 +30,11 @@ class TopicTagger:
     """Score each topic from its phrases in the text and the text's similarity to the topic.
 
     Keyword evidence: phrases matched on normalised tokens, acronyms verbatim, minus matches
-    inside an excluded phrase; each mention weighs 1 (2 in the title) and the weights give
-    `1 - 0.5 ** weight`. Similarity evidence, when `doc.user_data["topic_similarity"]` holds
-    the cosine to every topic: how far this topic stands above the document's mean
+    inside an excluded phrase (and every use of an acronym that an excluded phrase defines as
+    something else: after "Amnesty International (AI)", "AI" is Amnesty); each mention
+    weighs 1 (2 in the title) and the weights give `1 - 0.5 ** weight`. Similarity evidence,
+    when `doc.user_data["topic_similarity"]` holds the cosine to every topic: how far this
+    topic stands above the document's mean
     similarity, scaled between `similarity_floor` and `similarity_ceiling` to 0..1. The two
     combine as independent evidence, `1 - (1 - keyword) * (1 - similarity)`, and a topic is
     kept at `threshold` or above: one mention suffices, similarity alone only when it is
@@ -82,11 +84,14 @@ class TopicTagger:
         excluded = defaultdict(set)
         for match_id, start, end in self.exclusions(doc):
             excluded[doc.vocab.strings[match_id]].update(range(start, end))
+        acronym_matches = self.acronyms(doc)
+        redefined = {(doc.vocab.strings[m], doc[s:e].text) for m, s, e in acronym_matches
+                     if excluded[doc.vocab.strings[m]] & set(range(s, e))}
         weights: dict[str, float] = defaultdict(float)
         phrases: dict[str, list[str]] = defaultdict(list)
-        for match_id, start, end in [*self.keywords(doc), *self.acronyms(doc)]:
+        for match_id, start, end in [*self.keywords(doc), *acronym_matches]:
             slug = doc.vocab.strings[match_id]
-            if excluded[slug] & set(range(start, end)):
+            if excluded[slug] & set(range(start, end)) or (slug, doc[start:end].text) in redefined:
                 continue
             span = doc[start:end]
             weights[slug] += TITLE_WEIGHT if span.start_char < title_end else 1.0

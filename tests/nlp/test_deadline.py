@@ -27,6 +27,9 @@ PUBLISHED = date(2026, 3, 23)  # a Monday
     ("05/05/2026, 10:00 a. m.", "es", datetime(2026, 5, 5, 10, 0)),
     ("10 September 2026, 17:00:00 Brussels time", "en", datetime(2026, 9, 10, 17, 0)),
     ("no later than 14:00 on 9 October 2026", "en", datetime(2026, 10, 9, 14, 0)),
+    ("by 11:59 p.m. EST on May 29, 2026", "en", datetime(2026, 5, 29, 23, 59)),
+    ("by 12:00 noon (Brussels time) on 14 April 2026", "en", datetime(2026, 4, 14, 12, 0)),
+    ("hasta las 17:00 (hora de Costa Rica) del 3 de agosto de 2026", "es", datetime(2026, 8, 3, 17, 0)),
     ("el 18 de enero", "es", date(2027, 1, 18)),  # no year: the next one after publication
     ("Dec. 4", "en", date(2026, 12, 4)),
     ("this Friday", "en", date(2026, 3, 27)),

@@ -37,6 +37,12 @@ def test_exclusions_cancel_only_their_span(es):
     assert "ai" in mixed._.topics
 
 
+def test_an_acronym_defined_as_something_else_stays_so(en):
+    doc = make_doc(en, "Prison report", "Amnesty International (AI) published it. AI asked for reforms.")
+    assert doc._.topics == {}
+    assert "ai" in make_doc(en, "Prison report", "AI asked for reforms.")._.topics
+
+
 def test_a_title_mention_outweighs_a_body_mention(es):
     in_title = make_doc(es, "Convocatoria de ciberseguridad", "Fondos para pymes.")
     in_body = make_doc(es, "Convocatoria para pymes", "Incluye ciberseguridad.")
