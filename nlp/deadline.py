@@ -34,7 +34,8 @@ WEAK = re.compile(
 SUBMISSION = re.compile(
     r"propuesta|postula|oferta|solicitud|inscrip|candidatura|cotizacion|convocatoria|concurso"
     r"|licitacion|formulario|participar|aplicacion|application|proposal|\bbids?\b|tender|submi"
-    r"|admision|matricula|admission|enrol|concept\s+note|nota\s+conceptual|perfil|\bcall\b|quotation|expressions?\s+of\s+interest|entries|nomination|registration|portfolio|apply",
+    r"|admision|matricula|admission|enrol|concept\s+note|nota\s+conceptual|perfil|\bcall\b"
+    r"|quotation|expressions?\s+of\s+interest|entries|nomination|registration|portfolio|apply",
 )
 # What a clause is about when its date is not the submission deadline: vetoes the date.
 ABOUT_OTHER = re.compile(

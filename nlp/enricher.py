@@ -60,13 +60,13 @@ def enrich(records: Iterable[Mapping[str, Any]], *, embed: bool = True) -> list[
     for lang, indexes in by_lang.items():
         nlp = pipeline(lang)
         batch = [texts[i] for i in indexes]
-        similarity = topic_similarities([vectors[i] for i in indexes], nlp.get_pipe("obs_topics").taxonomy) \
-            if vectors else None
-        docs = nlp.pipe(_make_docs(nlp, batch, similarity),
-                        batch_size=BATCH_SIZE)
-        found_by_ner = trained_organizations(batch, lang)
-        for i, doc, extra in zip(indexes, docs, found_by_ner, strict=True):
-            _annotate(records[i], doc, extra)
+        similarity = None
+        if vectors:
+            taxonomy = nlp.get_pipe("obs_topics").taxonomy
+            similarity = topic_similarities([vectors[i] for i in indexes], taxonomy)
+        docs = nlp.pipe(_make_docs(nlp, batch, similarity), batch_size=BATCH_SIZE)
+        for i, doc, found_by_ner in zip(indexes, docs, trained_organizations(batch, lang), strict=True):
+            _annotate(records[i], doc, found_by_ner)
     if embed:
         for record, vector in zip(records, vectors or [None] * len(records), strict=True):
             record["embedding"] = vector
