@@ -45,7 +45,8 @@ DATE = re.compile(
 _CLOCK = (r"(?P<hh>2[0-3]|[01]?\d)(?!\d)(?:(?P<colon>[:.h])(?P<mm>[0-5]\d)(?::[0-5]\d)?)?\s*"
           r"(?P<mer>[ap]\.?\s?m\b\.?|noon|mediod[ií]a|horas\b|hrs?\b\.?|h\b)?")
 TIME_AFTER = re.compile(
-    rf"\s*(?:,|-|–|(?P<intro>a\s+las|at|hasta\s+las))?\s*{_CLOCK}", re.IGNORECASE)
+    rf"\s*,?\s*(?:-|–|(?P<intro>a\s+las|at|hasta\s+las))?\s*{_CLOCK}", re.IGNORECASE)
+NOON_AFTER = re.compile(r"\s*,?\s*(?:al?\s+medio\s?d[ií]a|at\s+(?:noon|midday))\b", re.IGNORECASE)
 _ZONE = (r"\(?(?:local\s+time|hora\s+local|hora\s+de\s+[^\W\d]+(?:\s+[^\W\d]+){0,2}|[^\W\d]+\s+time"
          r"|(?:ET|EST|EDT|CT|CST|CDT|PT|PST|GMT|UTC|CET|CEST)(?:\s?[+-]\d{1,2})?)\)?")
 TIME_BEFORE = re.compile(
@@ -78,9 +79,7 @@ def find_dates(text: str, lang: str = "es", reference: date | datetime | None = 
         if clock is None and match.group("iso_hh"):
             clock = time(int(match.group("iso_hh")), int(match.group("iso_mm")))
         if clock is None:
-            after = TIME_AFTER.match(text, end)
-            clock = _clock(after) if after else None
-            end = after.end() if clock else end
+            clock, end = _time_after(text, end)
         value = datetime.combine(day, clock) if clock else day
         mentions.append(DateMention(value, start, end, text[start:end]))
     return mentions
@@ -129,6 +128,15 @@ def _weekday(which: str, weekday: int, ref: date) -> date:
     if ahead == 0 and not which.lower().startswith("th") and not which.lower().startswith("est"):
         ahead = 7
     return ref + timedelta(days=ahead)
+
+
+def _time_after(text: str, end: int) -> tuple[time | None, int]:
+    """A time written after its date ("a las 10:00 horas", ", 3:00 p.m.", "al mediodía")."""
+    if noon := NOON_AFTER.match(text, end):
+        return time(12, 0), noon.end()
+    after = TIME_AFTER.match(text, end)
+    clock = _clock(after) if after else None
+    return clock, (after.end() if clock else end)
 
 
 def _time_before(text: str, start: int) -> tuple[int, time | None]:

@@ -42,7 +42,8 @@ ABOUT_OTHER = re.compile(
     r"consulta|aclaracion|pregunta|question|clarification|additional\s+information|informativ"
     r"|information\s+(?:session|day)|webinar|taller|workshop|visita|visit|reunion|meeting"
     r"|resultado|result|evento|\bevent|feria|ceremon|premiacion|demo\s+day|decision|se\s+realizar"
-    r"|will\s+take\s+place|entrada\s+en\s+vigor|entry\s+into\s+force|capacitacion\s+inicia",
+    r"|will\s+take\s+place|entrada\s+en\s+vigor|entry\s+into\s+force|capacitacion\s+inicia"
+    r"|\b(?:iniciar|comenzar|empezar|arrancar|ejecutar)(?:se)?\b|\b(?:start|begin|commence)\s+(?:by|on|no)",
 )
 # Another kind of date named just before it: competes with deadline cues by proximity.
 OTHER_WHEN = re.compile(

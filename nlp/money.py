@@ -16,6 +16,8 @@ from price_parser import Price
 from .text import fold
 
 CURRENCIES = {"₡": "CRC", "¢": "CRC", "crc": "CRC", "colones": "CRC", "colon": "CRC",
+              "ca$": "CAD", "cad": "CAD", "dolares canadienses": "CAD", "canadian dollars": "CAD",
+              "£": "GBP", "gbp": "GBP", "libras esterlinas": "GBP", "pounds": "GBP", "mxn": "MXN",
               "us$": "USD", "usd": "USD", "u$s": "USD", "$": "USD", "dolares": "USD",
               "dolar": "USD", "dollars": "USD", "dollar": "USD", "€": "EUR", "eur": "EUR",
               "euros": "EUR", "euro": "EUR"}
@@ -25,8 +27,9 @@ SPANISH_SCALES = {"mil millones", "millones", "millon", "mil", "mm"}
 ENGLISH_SCALES = {"million", "millions", "thousand", "billion", "bn"}
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
 _SCALE = r"mil\s+millones|millones|millon|millions?|thousand|billion|bn|mil|mm|m|k"
-_SYMBOL = r"\b(?:us\s?\$|u\$s|usd|crc|eur)|[₡¢$€]"
-_WORD = r"colones|colon|dolares|dolar|dollars?|euros?|usd|crc|eur"
+_SYMBOL = r"\b(?:ca\$|us\s?\$|u\$s|usd|crc|eur|cad|gbp|mxn)|[₡¢$€£]"
+_WORD = (r"colones|colon|dolares\s+canadienses|canadian\s+dollars|libras\s+esterlinas|pounds"
+         r"|dolares|dolar|dollars?|euros?|usd|crc|eur|cad|gbp|mxn")
 AMOUNT = re.compile(
     rf"(?:(?P<symbol>{_SYMBOL})\s?(?P<number>{_NUMBER})(?:\s*(?P<scale>{_SCALE})\b)?"
     rf"(?:\s+(?:de\s+)?(?:{_WORD})\b)?"
@@ -113,7 +116,8 @@ def _money(match: re.Match, lang: str) -> Money | None:
     number = match.group("number") or match.group("number2")
     scale = (match.group("scale") or match.group("scale2") or "").lower()
     scale = re.sub(r"\s+", " ", scale)
-    marker = (match.group("symbol") or match.group("word") or "").lower().replace(" ", "")
+    marker = re.sub(r"\s+", " ", (match.group("symbol") or match.group("word") or "").lower())
+    marker = marker.replace("us $", "us$")
     currency = CURRENCIES.get(marker)
     if currency is None:
         return None

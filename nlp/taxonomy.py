@@ -20,7 +20,8 @@ __all__ = ["ConfigError", "Taxonomy", "Topic", "load_taxonomy"]
 TOO_GENERIC = {"seguridad", "dato", "datos", "nube", "red", "cadena", "plataforma", "sistema", "digital",
                "virtual", "programacion", "aplicacion", "electronico", "tecnologia", "innovacion",
                "security", "data", "cloud", "network", "chain", "platform", "system", "application",
-               "electronic", "technology", "innovation", "smart", "inteligente", "app"}
+               "electronic", "technology", "innovation", "smart", "inteligente", "app", "servidor",
+               "server", "conectividad", "connectivity"}
 
 
 class _Strict(BaseModel):

@@ -15,6 +15,8 @@ PUBLISHED = date(2026, 3, 23)  # a Monday
     ("1.º de diciembre de 2026 a las 10:00", "es", datetime(2026, 12, 1, 10, 0)),
     ("hasta las 23:59 del 31 de agosto de 2026", "es", datetime(2026, 8, 31, 23, 59)),
     ("el 15 de enero del 2027", "es", date(2027, 1, 15)),
+    ("lunes 9 de marzo de 2026 al mediodía", "es", datetime(2026, 3, 9, 12, 0)),
+    ("lunes 9 de marzo de 2026, a las 16:00 horas", "es", datetime(2026, 3, 9, 16, 0)),
     ("16.10.2026", "es", date(2026, 10, 16)),
     ("01/07/2026", "es", date(2026, 7, 1)),
     ("06/30/2026", "en", date(2026, 6, 30)),
@@ -87,6 +89,8 @@ def test_the_deadline_is_the_submission_date(text, lang, kind, expected):
     ("La apertura de la convocatoria será el 2 de abril de 2026.", "es", "funding_call"),
     ("Results will be announced on 15 October 2026.", "en", "funding_call"),
     ("Fondos disponibles hasta agotar recursos.", "es", "funding_call"),
+    ("Los proyectos deberán iniciar a más tardar el 9 de junio de 2026.", "es", "funding_call"),
+    ("Selected teams must start no later than 1 June 2026.", "en", "funding_call"),
 ])
 def test_dates_that_are_not_deadlines(text, lang, kind):
     assert find_deadline(text, lang, PUBLISHED, kind) is None

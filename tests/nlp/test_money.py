@@ -30,6 +30,9 @@ from nlp.money import find_amount, find_amounts, parse_amount
     ("EUR 1,250,000", "en", 1_250_000, "EUR"),
     ("12 millones de euros", "es", 12_000_000, "EUR"),
     ("EUR 1.250 million", "en", 1_250_000, "EUR"),
+    ("CAD 400,000", "en", 400_000, "CAD"),
+    ("£2.5 million", "en", 2_500_000, "GBP"),
+    ("2 millones de dólares canadienses", "es", 2_000_000, "CAD"),
 ])
 def test_currency_and_number_formats(text, lang, value, currency):
     (money,) = find_amounts(text, lang)
