@@ -41,6 +41,12 @@ class Phrases(_Strict):
         return [p.strip() for p in (*self.es, *self.en) if p.strip()]
 
 
+class Sector(Phrases):
+    """Technology applied to a sector: words that name the sector, and the technologies."""
+
+    technologies: list[str] = Field(min_length=1)
+
+
 class Topic(_Strict):
     slug: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Localized
@@ -48,6 +54,7 @@ class Topic(_Strict):
     keywords: Phrases
     acronyms: list[Annotated[str, Field(pattern=r"^\S*[A-Z]\S*$")]] = []
     exclude: Phrases = Phrases()
+    sector: Sector | None = None
     examples: list[str] = []
 
     @model_validator(mode="after")
@@ -91,6 +98,10 @@ class Taxonomy(_Strict):
             if topic.slug in seen:
                 raise LocatedError((index, "slug"), f"topic slug {topic.slug!r} is used twice")
             seen.add(topic.slug)
+        for index, topic in enumerate(topics):
+            unknown = [t for t in (topic.sector.technologies if topic.sector else []) if t not in seen]
+            if unknown:
+                raise LocatedError((index, "sector", "technologies"), f"unknown topic {unknown[0]!r}")
         return topics
 
     def get(self, slug: str) -> Topic | None:

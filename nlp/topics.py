@@ -12,6 +12,7 @@ from .normalizer import pattern_docs
 from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
 
 TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
+SECTOR_CONTEXT = 2.0  # sector words needed (a title mention counts twice) for a sector topic
 
 
 @Language.factory(
@@ -40,8 +41,11 @@ class TopicTagger:
     kept at `threshold` or above: one mention suffices, similarity alone only when it is
     far above the document's other topics.
 
+    A topic with a `sector` (agritech) also gets one mention's weight when the text names its
+    sector at least twice and one of its technologies is present.
+
     Sets `doc._.topics` ({slug: score}, best first) and `doc._.topic_evidence`
-    ({slug: {"phrases": [...], "similarity": cosine or None}});
+    ({slug: {"phrases": [...], "similarity": cosine or None, "with": [technologies]}});
     `doc.user_data["title_end"]` marks the title's last character.
     """
 
@@ -53,7 +57,11 @@ class TopicTagger:
         self.keywords = PhraseMatcher(nlp.vocab, attr="NORM")
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.exclusions = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.sectors = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.technologies = {t.slug: t.sector.technologies for t in taxonomy.topics if t.sector}
         for topic in taxonomy.topics:
+            if topic.sector:
+                self.sectors.add(topic.slug, pattern_docs(nlp, topic.sector.all()))
             self.keywords.add(topic.slug, pattern_docs(nlp, topic.keywords.all()))
             if topic.acronyms:
                 self.acronyms.add(topic.slug, pattern_docs(nlp, topic.acronyms))
@@ -64,6 +72,7 @@ class TopicTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         weights, phrases = self._keyword_evidence(doc)
+        applied = self._sector_evidence(doc, weights, phrases)
         cosines = doc.user_data.get("topic_similarity") or {}
         lifts = self._similarity_evidence(cosines)
         scores = {}
@@ -75,9 +84,30 @@ class TopicTagger:
         doc._.topics = dict(kept)
         doc._.topic_evidence = {
             slug: {"phrases": phrases.get(slug, []),
-                   "similarity": round(cosines[slug], 3) if slug in cosines else None}
+                   "similarity": round(cosines[slug], 3) if slug in cosines else None,
+                   **({"with": applied[slug]} if slug in applied else {})}
             for slug, _ in kept}
         return doc
+
+    def _sector_evidence(self, doc: Doc, weights: dict, phrases: dict) -> dict[str, list[str]]:
+        """A sector topic gets one mention's weight when its sector words and one of its
+        technologies' keywords both occur: IoT sensors on coffee farms are agritech.
+        Returns {sector topic: the technologies found with it}."""
+        title_end = doc.user_data.get("title_end", 0)
+        context: dict[str, float] = defaultdict(float)
+        words: dict[str, list[str]] = defaultdict(list)
+        for match_id, start, end in self.sectors(doc):
+            slug, span = doc.vocab.strings[match_id], doc[start:end]
+            context[slug] += TITLE_WEIGHT if span.start_char < title_end else 1.0
+            words[slug].append(span.text)
+        applied = {}
+        for slug, weight in context.items():
+            found = [t for t in self.technologies[slug] if weights.get(t, 0) >= 1]
+            if weight >= SECTOR_CONTEXT and found:
+                weights[slug] += 1.0
+                phrases[slug] = list(dict.fromkeys([*phrases.get(slug, []), *words[slug]]))
+                applied[slug] = found
+        return applied
 
     def _keyword_evidence(self, doc: Doc) -> tuple[dict[str, float], dict[str, list[str]]]:
         title_end = doc.user_data.get("title_end", 0)

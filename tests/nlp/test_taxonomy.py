@@ -16,6 +16,7 @@ topics:
     acronyms: [IA]
     exclude:
       es: [inseminación artificial]
+    examples: [Un laboratorio de aprendizaje automático.]
 """
 
 
@@ -45,6 +46,8 @@ def test_a_valid_file_loads(tmp_path):
      "topics.yaml:10: topics[0].exclude.es[0]", "would also cancel keyword 'inteligencia artificial'"),
     ("[IA]", "[ia]", "topics.yaml:8: topics[0].acronyms[0]", "should match pattern"),
     ("slug: ai", "slug: AI", "topics.yaml:2: topics[0].slug", "should match pattern"),
+    ("    examples:", "    sector: {technologies: [iot], es: [finca]}\n    examples:",
+     "topics.yaml:11: topics[0].sector.technologies", "unknown topic 'iot'"),
     ("    acronyms: [IA]\n", "    acronyms: [IA]\n    colour: red\n", "topics[0].colour", "unknown key"),
 ])
 def test_a_bad_entry_names_file_line_and_field(tmp_path, old, new, where, message):

@@ -43,6 +43,15 @@ def test_an_acronym_defined_as_something_else_stays_so(en):
     assert "ai" in make_doc(en, "Prison report", "AI asked for reforms.")._.topics
 
 
+def test_technology_applied_to_a_sector(es, en):
+    doc = make_doc(es, "Cooperativa instala sensores IoT en fincas de café",
+                   "Los caficultores reciben alertas de roya en el celular.")
+    assert "agritech" in doc._.topics and doc._.topic_evidence["agritech"]["with"] == ["iot"]
+    no_technology = make_doc(es, "Cosecha de café récord en Coto Brus", "Los caficultores celebran.")
+    assert "agritech" not in no_technology._.topics
+    assert "agritech" not in make_doc(en, "IoT sensors for a school", "One farm visit is planned.")._.topics
+
+
 def test_a_title_mention_outweighs_a_body_mention(es):
     in_title = make_doc(es, "Convocatoria de ciberseguridad", "Fondos para pymes.")
     in_body = make_doc(es, "Convocatoria para pymes", "Incluye ciberseguridad.")
