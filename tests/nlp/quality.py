@@ -86,13 +86,13 @@ def _score(report: Report, item: dict, out: dict) -> None:
         report.deadlines_right += 1
     else:
         report.misses.append(f"{item['id']}: deadline {found} instead of {expected}")
-    if _same_amount(item["amount"], out["amount"]):
+    if same_amount(item["amount"], out["amount"]):
         report.amounts_right += 1
     else:
         report.misses.append(f"{item['id']}: amount {out['amount']} instead of {item['amount']}")
 
 
-def _same_amount(gold: dict | None, found: dict | None) -> bool:
+def same_amount(gold: dict | None, found: dict | None) -> bool:
     """Value within 0.5 % and the same currency, or both absent."""
     if gold is None or found is None:
         return gold is found
