@@ -5,7 +5,8 @@ but on a few words it can be swayed by a place name ("5G rollout reaches Pérez 
 English loanword ("Startup de agtech"). So its confidences are combined with a vote of the
 words only one of the two lexicons knows (spaCy's lemma tables and stop words), leaving out
 capitalised words inside the text, which are mostly names. Another language is reported
-only when lingua is confident and most words are neither Spanish nor English.
+only when lingua's confidence in it clearly exceeds the share of words Spanish or English
+know (Portuguese shares many of Spanish's).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ LANGUAGES = (Language.SPANISH, Language.ENGLISH, Language.PORTUGUESE, Language.F
 SAMPLE_CHARS = 400  # a title and an opening paragraph; lingua costs grow with length
 VOTERS = 40  # words that vote: a title and the opening words are enough
 LEXICON_WEIGHT = 1.0  # the lexicon vote, 0..1, added to lingua's confidence
-OTHER_CONFIDENCE = 0.7  # lingua's confidence needed to report a third language...
-OTHER_COVERAGE = 0.7  # ...when fewer than this share of the words are Spanish or English
+OTHER_CONFIDENCE = 0.7  # lingua's confidence needed to report a third language, and it must
+OTHER_MARGIN = 0.1  # exceed the share of words Spanish or English know by this much
 MIN_SCORE = 0.5  # below this, the hint (the source's language) wins
 WORD = re.compile(r"(?<![\w.])([^\W\d_]+)")
 
@@ -44,7 +45,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
     known_en = {w for w in words if w in lexicon("en")}
     best = max(confidences, key=confidences.get)
     coverage = sum(w in known_es or w in known_en for w in words) / len(words) if words else 0.0
-    if best not in ("es", "en") and confidences[best] >= OTHER_CONFIDENCE and coverage < OTHER_COVERAGE:
+    confident = confidences[best] >= max(OTHER_CONFIDENCE, coverage + OTHER_MARGIN)
+    if best not in ("es", "en") and confident:
         return best
     only_es, only_en = len(known_es - known_en), len(known_en - known_es)
     votes = max(1, only_es + only_en)

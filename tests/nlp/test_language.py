@@ -23,6 +23,10 @@ def test_short_titles(title, lang):
     assert detect_language(title) == lang
 
 
+def test_portuguese_with_spanish_looking_words_stays_portuguese():
+    assert detect_language("Chamada pública para startups de tecnologia\nInscrições até 30 de abril de 2026.") == "pt"
+
+
 def test_every_devset_title_alone():
     wrong = [(i["id"], i["title"]) for i in load_devset() if detect_language(i["title"]) != i["lang"]]
     assert wrong == []
