@@ -24,7 +24,8 @@ def test_short_titles(title, lang):
 
 
 def test_portuguese_with_spanish_looking_words_stays_portuguese():
-    assert detect_language("Chamada pública para startups de tecnologia\nInscrições até 30 de abril de 2026.") == "pt"
+    text = "Chamada pública para startups de tecnologia\nInscrições até 30 de abril de 2026."
+    assert detect_language(text) == "pt"
 
 
 def test_every_devset_title_alone():
