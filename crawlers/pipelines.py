@@ -189,6 +189,7 @@ def _apply(doc: Document, notes: dict) -> Document:
         "deadline": notes["deadline"],
         "amount": notes["amount"],
         "organizations": notes["organizations"],
+        "keyphrases": notes["keyphrases"],
         "embedding": notes.get("embedding"),
     })
 

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from search.yamlfile import ConfigError, LocatedError, load_model
 
+from .normalizer import phrase_norms
+from .text import fold
+
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "config" / "topics.yaml"
 
 __all__ = ["ConfigError", "Taxonomy", "Topic", "load_taxonomy"]
+
+# Single words that match far too much to be a keyword on their own (header of topics.yaml).
+TOO_GENERIC = {"seguridad", "dato", "datos", "nube", "red", "cadena", "plataforma", "sistema", "digital",
+               "virtual", "programacion", "aplicacion", "electronico", "tecnologia", "innovacion",
+               "security", "data", "cloud", "network", "chain", "platform", "system", "application",
+               "electronic", "technology", "innovation", "smart", "inteligente", "app", "servidor",
+               "server", "conectividad", "connectivity"}
 
 
 class _Strict(BaseModel):
@@ -30,19 +41,49 @@ class Phrases(_Strict):
         return [p.strip() for p in (*self.es, *self.en) if p.strip()]
 
 
+class Sector(Phrases):
+    """Technology applied to a sector: words that name the sector, and the technologies."""
+
+    technologies: list[str] = Field(min_length=1)
+
+
 class Topic(_Strict):
     slug: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Localized
     description: Localized
     keywords: Phrases
-    acronyms: list[str] = []
+    acronyms: list[Annotated[str, Field(pattern=r"^\S*[A-Z]\S*$")]] = []
     exclude: Phrases = Phrases()
+    sector: Sector | None = None
     examples: list[str] = []
 
     @model_validator(mode="after")
-    def _has_keywords(self) -> Topic:
+    def _keywords_are_usable(self) -> Topic:
         if not self.keywords.all():
             raise ValueError(f"topic {self.slug!r} has no keywords")
+        for lang in ("es", "en"):
+            seen: dict[tuple[str, ...], str] = {}
+            for index, phrase in enumerate(getattr(self.keywords, lang)):
+                norms = phrase_norms(phrase, lang)
+                if norms in seen:
+                    raise LocatedError(("keywords", lang, index), f"keyword {phrase!r} repeats "
+                                       f"{seen[norms]!r} (the same words once normalised)")
+                if len(norms) == 1 and {norms[0], fold(phrase.strip())} & TOO_GENERIC:
+                    raise LocatedError(("keywords", lang, index),
+                                       f"keyword {phrase!r} is too generic: write a specific phrase")
+                seen[norms] = phrase
+        return self
+
+    @model_validator(mode="after")
+    def _exclusions_spare_keywords(self) -> Topic:
+        """An exclusion found inside one of the topic's own keywords would cancel that keyword."""
+        for lang in ("es", "en"):
+            for index, excluded in enumerate(getattr(self.exclude, lang)):
+                for keyword in self.keywords.all():
+                    if _contains(phrase_norms(keyword, lang), phrase_norms(excluded, lang)):
+                        raise LocatedError(("exclude", lang, index),
+                                           f"exclusion {excluded!r} would also cancel keyword {keyword!r}; "
+                                           "make it longer than the keyword it neutralises")
         return self
 
 
@@ -57,6 +98,10 @@ class Taxonomy(_Strict):
             if topic.slug in seen:
                 raise LocatedError((index, "slug"), f"topic slug {topic.slug!r} is used twice")
             seen.add(topic.slug)
+        for index, topic in enumerate(topics):
+            unknown = [t for t in (topic.sector.technologies if topic.sector else []) if t not in seen]
+            if unknown:
+                raise LocatedError((index, "sector", "technologies"), f"unknown topic {unknown[0]!r}")
         return topics
 
     def get(self, slug: str) -> Topic | None:
@@ -65,6 +110,11 @@ class Taxonomy(_Strict):
     @property
     def slugs(self) -> list[str]:
         return [t.slug for t in self.topics]
+
+
+def _contains(keyword: tuple[str, ...], excluded: tuple[str, ...]) -> bool:
+    size = len(excluded)
+    return any(keyword[i:i + size] == excluded for i in range(len(keyword) - size + 1))
 
 
 def load_taxonomy(path: Path | str = DEFAULT_TAXONOMY) -> Taxonomy:

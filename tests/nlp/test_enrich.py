@@ -29,6 +29,22 @@ def test_language_topics_deadline_amount_and_organizations(enriched):
     assert call["deadline"] == "2026-12-15"
     assert call["amount"] == {"value": 25_000_000, "currency": "CRC"}
     assert any("MICITT" in org for org in call["organizations"])
+    assert call["topic_evidence"]["ai"]["similarity"] is None  # keyword-only mode
+    assert "inteligencia artificial" in call["keyphrases"]
+
+
+def test_phrases_match_across_the_line_breaks_of_a_source():
+    (out,) = enrich([{"title": "Licitación", "text": "Solución de pagos que incluye tokenización de\n"
+                      "tarjetas y banca\ndigital.", "kind": "tender"}])
+    assert out["topics"] == ["fintech"]
+
+
+def test_with_the_embedding_model_topics_carry_their_similarity(monkeypatch):
+    monkeypatch.delenv("OBSERVATORIO_EMBEDDING_MODEL")
+    (call, _) = enrich(RECORDS)
+    assert len(call["embedding"]) == 384
+    assert 0 < call["topic_evidence"]["ai"]["similarity"] < 1
+    assert call["topic_scores"]["ai"] >= enrich(RECORDS, embed=False)[0]["topic_scores"]["ai"]
 
 
 def test_no_topic_without_evidence(enriched):

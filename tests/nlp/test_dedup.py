@@ -1,0 +1,63 @@
+"""Near-duplicates on the demo site's two marked pairs and on traps that are not duplicates."""
+
+from datetime import date
+
+import pytest
+
+from nlp import embeddings
+from nlp.dedup import find_duplicates
+from web.demo_site import DemoSite
+
+
+def _records(with_embeddings: bool) -> list[dict]:
+    """The demo items as a crawl would see them: OCDS tenders keep their ocid as id."""
+    site = DemoSite(today=date(2026, 3, 2))
+    items = [site._item(raw, site.today, "http://demo.test") for raw in site.items]
+    crawl_id = {i["id"]: i["ocds"]["ocid"] if "ocds" in i else i["id"] for i in items}
+    records = [{"id": crawl_id[i["id"]], "title": i["title"], "text": i["body"], "kind": i["kind"],
+                "published": i["published"], "amount": i.get("amount"), "deadline": i["deadline"],
+                "marked_duplicate_of": crawl_id.get(i.get("duplicate_of"))} for i in items]
+    if with_embeddings:
+        vectors = embeddings.embed([f"{r['title']}\n{r['text']}" for r in records])
+        for record, vector in zip(records, vectors, strict=True):
+            record["embedding"] = vector
+    return records
+
+
+@pytest.fixture(scope="module")
+def records():
+    return _records(with_embeddings=False)
+
+
+def test_the_demo_pairs_are_found_and_nothing_else(records):
+    marked = {r["id"]: r["marked_duplicate_of"] for r in records if r["marked_duplicate_of"]}
+    assert len(marked) == 2
+    assert find_duplicates(records) == marked
+
+
+def test_with_embeddings_too(monkeypatch):
+    monkeypatch.delenv("OBSERVATORIO_EMBEDDING_MODEL")
+    assert find_duplicates(_records(with_embeddings=True)) == find_duplicates(_records(with_embeddings=False))
+
+
+def test_stored_candidates_are_the_originals(records):
+    story = next(r for r in records if r["id"] == "techwire-laboratorio-ia-san-isidro")
+    copy = next(r for r in records if r["id"] == "surdigital-laboratorio-ia-uned")
+    assert find_duplicates([story], candidates=[copy]) == {story["id"]: copy["id"]}
+    assert find_duplicates([story], candidates=[story]) == {}  # a record is not its own duplicate
+
+
+def test_exact_copies_by_content_hash():
+    a = {"id": "a", "title": "Uno", "text": "x", "content_hash": "h1", "kind": "news",
+         "published": "2026-03-01"}
+    b = {**a, "id": "b", "title": "Otro título", "published": "2026-02-01"}
+    assert find_duplicates([a, b]) == {"a": "b"}  # the earlier one is the original
+
+
+def test_reworded_is_not_enough_when_amounts_deadlines_kind_or_dates_differ(records):
+    tender = next(r for r in records if r["id"] == "ocds-demo01-000103")
+    page = next(r for r in records if r["id"] == "licitacion-pz-tramites-asistente-virtual")
+    assert find_duplicates([{**page, "amount": {"value": 1.0, "currency": "CRC"}}], [tender]) == {}
+    assert find_duplicates([{**page, "deadline": date(2030, 1, 1)}], [tender]) == {}
+    assert find_duplicates([{**page, "kind": "news"}], [tender]) == {}
+    assert find_duplicates([{**page, "published": date(2030, 1, 1)}], [tender]) == {}

@@ -1,0 +1,55 @@
+"""Quality bars on the labelled development set, keyword-only and with the embedding model."""
+
+import pytest
+
+from tests.nlp.quality import evaluate, load_devset, same_amount
+
+TOPIC_F1, DEADLINE_ACCURACY, AMOUNT_ACCURACY = 0.85, 0.85, 0.95
+
+
+@pytest.fixture(scope="module")
+def devset():
+    return load_devset()
+
+
+def test_the_devset_is_big_and_varied_enough(devset):
+    assert len(devset) >= 150
+    assert {i["lang"] for i in devset} == {"es", "en"}
+    assert {i["kind"] for i in devset} == {"funding_call", "tender", "news"}
+    assert sum(1 for i in devset if not i["topics"]) >= 30  # items with no tech topic
+
+
+def _assert_bars(report):
+    detail = "\n".join(report.misses)
+    assert report.topic_f1 >= TOPIC_F1, detail
+    assert report.deadline_accuracy >= DEADLINE_ACCURACY, detail
+    assert report.amount_accuracy >= AMOUNT_ACCURACY, detail
+
+
+def test_keyword_only_meets_the_bars(devset):
+    _assert_bars(evaluate(devset, embed=False))
+
+
+def test_with_the_embedding_model_meets_the_bars(devset, monkeypatch):
+    """Loads the bundled model (a few seconds): similarity must not add false topics."""
+    monkeypatch.delenv("OBSERVATORIO_EMBEDDING_MODEL")
+    report = evaluate(devset, embed=True)
+    _assert_bars(report)
+    assert sum(report.false_pos.values()) <= sum(evaluate(devset, embed=False).false_pos.values())
+
+
+def test_the_demo_sites_calls_and_tenders_written_by_someone_else():
+    """Deadlines (the day) and amounts of the 78 demo items, whose texts were not used to tune."""
+    from datetime import date
+
+    from nlp import enrich
+    from web.demo_site import DemoSite
+
+    site = DemoSite(today=date(2026, 3, 2))
+    items = [site._item(raw, site.today, "http://demo.test") for raw in site.items]
+    out = enrich([{"title": i["title"], "text": i["body"], "lang": i["lang"], "kind": i["kind"],
+                   "published": i["published"].isoformat()} for i in items], embed=False)
+    calls = [(i, o) for i, o in zip(items, out, strict=True) if i["kind"] != "news"]
+    days = sum(1 for i, o in calls if (o["deadline"] or "")[:10] == i["deadline"].date().isoformat())
+    amounts = sum(1 for i, o in calls if same_amount(i.get("amount"), o["amount"]))
+    assert days / len(calls) >= DEADLINE_ACCURACY and amounts / len(calls) >= AMOUNT_ACCURACY
