@@ -23,7 +23,9 @@ from nlp.dates import parse_date
 from nlp.money import parse_amount
 from search.backend import SearchBackend
 from search.document import Document, document_id
+from search.errors import IndexingError
 
+from .duplicates import mark_duplicates
 from .follow import LinkFollower
 
 HINTS = ("deadline_text", "amount_text", "updated", "http_last_modified", "attachment_links")
@@ -143,9 +145,11 @@ class IndexPipeline:
         self.pending.append(done)
         done.addBoth(lambda _: self.pending.remove(done))
 
-    def _count(self, counts: dict[str, int]) -> None:
+    def _count(self, result: tuple[dict[str, int], list[str]]) -> None:
+        counts, errors = result
         for name, value in counts.items():
             self.crawler.stats.inc_value(f"observatorio/{name}", value)
+        self.crawler.spider.errors.extend(errors)
 
     def _fail(self, failure, size: int) -> None:
         """A batch the backend refused is reported; the crawl goes on."""
@@ -154,14 +158,26 @@ class IndexPipeline:
         self.crawler.stats.inc_value("observatorio/index_failed", size)
 
 
-def index_batch(batch: list[Document], backend: SearchBackend, enrich: bool) -> dict[str, int]:
-    """Enrich and store the changed documents of `batch`; return how many were new, updated, unchanged."""
+def index_batch(batch: list[Document], backend: SearchBackend,
+                enrich: bool) -> tuple[dict[str, int], list[str]]:
+    """Enrich and store the changed documents of `batch`.
+
+    Return how many were new, updated, unchanged and failed, and one error per document the
+    backend refused (the others of the batch are stored all the same).
+    """
     stored = backend.fingerprints(d.id for d in batch)
     changed = [d for d in batch if stored.get(d.id) != d.content_hash]
+    refused: dict[str, str] = {}
     if changed:
-        backend.upsert(enrich_documents(changed) if enrich else changed)
-    updated = sum(1 for d in changed if d.id in stored)
-    return {"new": len(changed) - updated, "updated": updated, "unchanged": len(batch) - len(changed)}
+        try:
+            backend.upsert(mark_duplicates(enrich_documents(changed) if enrich else changed, backend))
+        except IndexingError as exc:
+            refused = exc.failures
+    written = [d for d in changed if d.id not in refused]
+    updated = sum(1 for d in written if d.id in stored)
+    counts = {"new": len(written) - updated, "updated": updated,
+              "unchanged": len(batch) - len(changed), "failed": len(refused)}
+    return counts, [f"{doc_id}: not indexed: {reason}" for doc_id, reason in refused.items()]
 
 
 def enrich_documents(documents: list[Document]) -> list[Document]:

@@ -48,7 +48,7 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     """
     batch_ids = {r["id"] for r in records}
     items = [_item(c, True) for c in candidates if c["id"] not in batch_ids]
-    items += sorted((_item(r, False) for r in records), key=_original_first)
+    items += sorted((_item(r, False) for r in records), key=lambda item: original_order(item.record))
     vectors = _vectors([i.record for i in items])
     duplicates: dict[str, str] = {}
     for index, item in enumerate(items):
@@ -100,9 +100,11 @@ def _item(record: Record, is_candidate: bool) -> _Item:
     return _Item(record["id"], record, _word_pairs(text), is_candidate)
 
 
-def _original_first(item: _Item) -> tuple:
-    published = _timestamp(item.record.get("published"))
-    return (published is None, published or 0.0, not str(item.id).startswith("ocds-"))
+def original_order(record: Record) -> tuple:
+    """Sort key putting the original first: published on an earlier day (times are often
+    missing), then the OCDS record, then as given."""
+    published = _day(record.get("published"))
+    return (published is None, published or "", not str(record["id"]).startswith("ocds-"))
 
 
 def _vectors(records: list[Record]) -> np.ndarray | None:
@@ -131,7 +133,7 @@ def _timestamp(value: Any) -> float | None:
 
 
 def _day(value: Any) -> str | None:
-    """The calendar day of a deadline, whatever its type ("2026-03-01T10:00-06:00" -> "2026-03-01")."""
+    """A date's calendar day, whatever its type ("2026-03-01T10:00-06:00" -> "2026-03-01")."""
     if value is None:
         return None
     return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]

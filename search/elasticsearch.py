@@ -23,7 +23,7 @@ from .es_client import DEFAULT_INDEX, BulkWriter, batched, connect, translate_er
 from .es_mapping import MAPPING_VERSION, index_template
 from .fts import snippet_to_html
 from .hybrid import MIN_SIMILARITY
-from .query import FACETS, Hit, SearchQuery, SearchResult
+from .query import EVERYTHING, FACETS, Hit, SearchQuery, SearchResult
 
 INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,100}$")
 COMPUTED = ("deadline_at",)  # indexed beside the document's own fields, dropped on read
@@ -173,7 +173,7 @@ class ElasticsearchBackend(SearchBackend):
         return found
 
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
-        query = query or SearchQuery()
+        query = query or EVERYTHING
         body, ranked = es_query.bool_query(query)
         with translate_errors(self.url):
             if not self._indices():

@@ -78,6 +78,10 @@ def filters(query: SearchQuery) -> list[dict]:
                           ("country", query.country)):
         if values:
             found.append({"terms": {field: list(values)}})
+    if query.duplicate_of:
+        found.append({"terms": {"duplicate_of": list(query.duplicate_of)}})
+    elif query.hides_copies:
+        found.append({"bool": {"must_not": {"exists": {"field": "duplicate_of"}}}})
     found.extend({"term": {"topics": topic}} for topic in query.topic)  # every topic must apply
     if query.open:
         found.append({"range": {"deadline_at": {"gte": _iso(datetime.now(UTC))}}})

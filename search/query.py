@@ -33,6 +33,10 @@ class SearchQuery:
     published_to: date | None = None
     deadline_from: date | None = None
     deadline_to: date | None = None
+    # Copies of a document found elsewhere (duplicate_of set) are left out unless asked for,
+    # so that a call published by two sources shows up once; duplicate_of lists one's copies.
+    duplicates: bool = False
+    duplicate_of: tuple[str, ...] = ()
     sort: str = "relevance"
     page: int = 1
     size: int = 20
@@ -57,6 +61,10 @@ class SearchQuery:
         bad_kinds = set(self.kind) - set(Kind)
         if bad_kinds:
             raise InvalidQuery("kind", f"unknown kind {sorted(bad_kinds)[0]!r}")
+
+    @property
+    def hides_copies(self) -> bool:
+        return not (self.duplicates or self.duplicate_of)
 
     @property
     def offset(self) -> int:
@@ -132,9 +140,13 @@ def _date(name: str, items: list[str]) -> date:
 PARAMETERS = {
     "q": _text, "sort": _text, "mode": _text,
     "topic": _list, "kind": _list, "lang": _list, "source": _list, "country": _list,
-    "open": _bool, "page": _int, "size": _int,
+    "open": _bool, "duplicates": _bool, "duplicate_of": _list, "page": _int, "size": _int,
     "published_from": _date, "published_to": _date, "deadline_from": _date, "deadline_to": _date,
 }
+
+
+# Every stored document, copies included: what exports and migrations read.
+EVERYTHING = SearchQuery(duplicates=True, sort="published")
 
 
 @dataclass

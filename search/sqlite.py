@@ -18,7 +18,7 @@ from .document import Document
 from .errors import BackendUnavailable, InvalidQuery
 from .highlight import highlight
 from .hybrid import MIN_SIMILARITY
-from .query import FACETS, Hit, SearchQuery, SearchResult
+from .query import EVERYTHING, FACETS, Hit, SearchQuery, SearchResult
 from .sqlite_query import (
     NO_ROWS,
     ROWIDS,
@@ -115,9 +115,9 @@ class SQLiteBackend(SearchBackend):
             vector = np.asarray(doc.embedding, dtype="<f4").tobytes() if doc.embedding else None
             rowid = db.execute(
                 "INSERT INTO documents (id, kind, source, lang, country, published, deadline_at,"
-                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " content_hash, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc.id, doc.kind.value, doc.source, doc.lang, doc.country, iso(doc.published),
-                 iso(doc.deadline_at), doc.content_hash),
+                 iso(doc.deadline_at), doc.content_hash, doc.duplicate_of),
             ).lastrowid
             db.execute("INSERT INTO document_contents VALUES (?, ?, ?)",
                        (rowid, json.dumps(doc.to_dict(embedding=False)), vector))
@@ -173,7 +173,7 @@ class SQLiteBackend(SearchBackend):
         return found
 
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
-        query = query or SearchQuery()
+        query = query or EVERYTHING
         compiled = compile_query(query)
         sql = (f"SELECT c.data, c.embedding FROM {compiled.from_clause} "
                f"JOIN document_contents c ON c.rowid = d.rowid WHERE {compiled.condition} "

@@ -59,6 +59,10 @@ def filters(query: SearchQuery) -> Compiled:
                            ("d.country", query.country)):
         if values:
             compiled.add(f"{column} IN ({','.join('?' * len(values))})", *values)
+    if query.duplicate_of:
+        compiled.add(f"d.duplicate_of IN ({','.join('?' * len(query.duplicate_of))})", *query.duplicate_of)
+    elif query.hides_copies:
+        compiled.add("d.duplicate_of IS NULL")
     for topic in query.topic:  # every selected topic must apply
         compiled.add("d.rowid IN (SELECT rowid FROM document_topics WHERE topic = ?)", topic)
     if query.open:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 
 from .document import Document
 
-VERSION = 2  # PRAGMA user_version; 0 = the first release (vectors inside the JSON, no keyphrases)
+VERSION = 3  # PRAGMA user_version; 0 = the first release (vectors inside the JSON, no keyphrases),
+# 2 = before the duplicate_of column
 # `documents` holds only what filters and sorts read, so that joining it to thousands of
 # full-text matches stays cheap; the JSON and the vector live beside it in document_contents.
 SCHEMA = """
@@ -21,7 +22,8 @@ CREATE TABLE IF NOT EXISTS documents (
     country TEXT,
     published TEXT,
     deadline_at TEXT,
-    content_hash TEXT NOT NULL
+    content_hash TEXT NOT NULL,
+    duplicate_of TEXT                -- the original's id when this document is a copy
 );
 CREATE TABLE IF NOT EXISTS document_contents (
     rowid INTEGER PRIMARY KEY REFERENCES documents (rowid) ON DELETE CASCADE,
@@ -30,6 +32,7 @@ CREATE TABLE IF NOT EXISTS document_contents (
 );
 CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
 CREATE INDEX IF NOT EXISTS documents_deadline ON documents (deadline_at);
+CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of);
 CREATE TABLE IF NOT EXISTS document_topics (
     rowid INTEGER NOT NULL REFERENCES documents (rowid) ON DELETE CASCADE,
     topic TEXT NOT NULL,
@@ -60,24 +63,41 @@ def create_or_upgrade(db: sqlite3.Connection, write_rows: WriteRows) -> None:
         return
     db.execute("BEGIN IMMEDIATE")
     try:
-        if db.execute("PRAGMA user_version").fetchone()[0] == VERSION:  # another process just did it
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == VERSION:  # another process just did it
             db.execute("ROLLBACK")
             return
-        stored = []
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
-            # version 0: every row is rebuilt from its JSON, which holds the whole document
-            rows = db.execute("SELECT data FROM documents").fetchall()
-            stored = [Document.from_dict(json.loads(data)) for (data,) in rows]
-            for table in ("documents_fts", "document_topics", "documents"):
-                db.execute(f"DROP TABLE {table}")
-        _script(db, SCHEMA)
-        write_rows(db, stored)
+        if version == 2:
+            _add_duplicate_of(db)
+        else:
+            _rebuild(db, write_rows)
         db.execute(f"PRAGMA user_version = {VERSION}")
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _add_duplicate_of(db: sqlite3.Connection) -> None:
+    """Version 2 → 3: the duplicate_of column, filled from each document's JSON."""
+    db.execute("ALTER TABLE documents ADD COLUMN duplicate_of TEXT")
+    db.execute("UPDATE documents SET duplicate_of = (SELECT json_extract(c.data, '$.duplicate_of')"
+               " FROM document_contents c WHERE c.rowid = documents.rowid)")
+    db.execute("CREATE INDEX documents_duplicate_of ON documents (duplicate_of)")
+
+
+def _rebuild(db: sqlite3.Connection, write_rows: WriteRows) -> None:
+    """A new file, or version 0: create the tables and rewrite every row from its JSON."""
+    stored = []
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+        # version 0: every row is rebuilt from its JSON, which holds the whole document
+        rows = db.execute("SELECT data FROM documents").fetchall()
+        stored = [Document.from_dict(json.loads(data)) for (data,) in rows]
+        for table in ("documents_fts", "document_topics", "documents"):
+            db.execute(f"DROP TABLE {table}")
+    _script(db, SCHEMA)
+    write_rows(db, stored)
 
 
 def _script(db: sqlite3.Connection, script: str) -> None:

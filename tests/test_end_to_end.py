@@ -74,3 +74,15 @@ def test_open_opportunities_exist_on_any_day(demo):
     assert body["total"] >= 10
     deadlines = [item["deadline"][:10] for item in body["items"]]
     assert deadlines == sorted(deadlines)
+
+
+def test_the_demo_copies_are_linked_to_their_originals(demo):
+    base, _ = demo
+    items = get_json(f"{base}/api/search?size=100&duplicates=true")["items"]
+    by_page = {item["url"].rsplit("/", 1)[-1]: item for item in items}
+    tender = by_page["licitacion-pz-tramites-asistente-virtual.html"]
+    ocds = next(i for i in items if i["url"].endswith("/sicop-munipz-tramites-en-linea.html"))
+    assert tender["duplicate_of"] == ocds["id"]  # OCDS published first
+    news = by_page["surdigital-laboratorio-ia-uned.html"]
+    assert news["duplicate_of"] == by_page["techwire-laboratorio-ia-san-isidro.html"]["id"]
+    assert sum(1 for i in items if i["duplicate_of"]) == 2

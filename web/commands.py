@@ -63,7 +63,8 @@ def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
                 status = 1
                 continue
             records.append(record)
-        for record in nlp.enrich(records, embed=False):
+        for record in nlp.enrich(records):  # topics as a crawl tags them; the vector is not output
+            record.pop("embedding", None)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     return status

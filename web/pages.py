@@ -8,8 +8,8 @@ from flask import Blueprint, abort, render_template
 
 from search.backend import SearchBackend
 from search.document import Document
-from search.errors import InvalidQuery, NotSupported
-from search.query import MAX_DEPTH, Hit, SearchQuery
+from search.errors import NotSupported
+from search.query import MAX_DEPTH, SearchQuery
 
 from .backend import get_backend, with_query_vector
 from .params import search_query
@@ -68,9 +68,5 @@ def related(backend: SearchBackend, doc: Document, k: int = 5) -> tuple[list[Doc
 
 
 def copies(backend: SearchBackend, doc: Document) -> list[Document]:
-    """Known duplicates of this document: those among the hits for its title that point at it."""
-    try:
-        hits: list[Hit] = backend.search(SearchQuery(q=doc.title[:500], size=50)).hits
-    except InvalidQuery:
-        return []
-    return [h.document for h in hits if h.document.duplicate_of == doc.id]
+    """Known copies of this document published by other sources."""
+    return [h.document for h in backend.search(SearchQuery(duplicate_of=(doc.id,), size=50)).hits]

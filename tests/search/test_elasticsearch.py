@@ -121,3 +121,15 @@ def test_redact_hides_only_the_password():
 def test_a_bad_index_name_is_refused():
     with pytest.raises(BackendUnavailable, match="could not load backend 'elasticsearch'.*lowercase"):
         get_backend("elasticsearch", index="Bad Name")
+
+
+def test_a_crawl_batch_counts_only_the_refused_documents_as_failed(es):
+    from crawlers.pipelines import index_batch
+
+    es.upsert([doc("vec3", "Con vector", embedding=[1.0, 0.0, 0.0])])
+    batch = [doc("good", "Bien"), doc("vec2", "Otro tamaño", embedding=[1.0, 0.0]),
+             doc("ai-call", "Cambiada")]
+    counts, errors = index_batch(batch, es, enrich=False)
+    assert counts == {"new": 1, "updated": 1, "unchanged": 0, "failed": 1}
+    assert len(errors) == 1 and errors[0].startswith("vec2: not indexed:")
+    assert es.get("good") and es.get("ai-call").title == "Cambiada"

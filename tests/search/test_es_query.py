@@ -54,8 +54,15 @@ def test_words_or_ids_and_ids_alone():
     assert not ranked and either["minimum_should_match"] == 1
     assert either["should"][1] == {"ids": {"values": ["a", "b"]}}
     assert body["bool"]["must_not"][0]["simple_query_string"]["query"] == "lluvia*"
-    nothing, _ = es_query.bool_query(SearchQuery(q="nube"), text=False)
+    nothing, _ = es_query.bool_query(SearchQuery(q="nube", duplicates=True), text=False)
     assert nothing["bool"]["filter"] == [{"match_none": {}}]
+
+
+def test_copies_are_hidden_unless_asked_for():
+    hidden = {"bool": {"must_not": {"exists": {"field": "duplicate_of"}}}}
+    assert es_query.filters(SearchQuery()) == [hidden]
+    assert es_query.filters(SearchQuery(duplicates=True)) == []
+    assert es_query.filters(SearchQuery(duplicate_of=("a",))) == [{"terms": {"duplicate_of": ["a"]}}]
 
 
 def test_knn_keeps_the_filters_and_the_exclusions():

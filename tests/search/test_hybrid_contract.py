@@ -116,7 +116,19 @@ def test_every_field_round_trips(backend):
     backend.upsert([rich])
     assert backend.get("rich") == rich
     assert [d for d in backend.iter_documents() if d.id == "rich"] == [rich]
-    assert ids(backend.search(SearchQuery(q="anexo", country=("CR",)))) == ["rich"]
+    assert ids(backend.search(SearchQuery(q="anexo", country=("CR",), duplicates=True))) == ["rich"]
+
+
+def test_copies_show_up_once_unless_asked_for(backend):
+    copy = doc("ai-call-copy", "Convocatoria de inteligencia artificial para pymes (copia)",
+               kind="funding_call", duplicate_of="ai-call", topics=["ai"])
+    backend.upsert([copy])
+    assert "ai-call-copy" not in ids(backend.search(SearchQuery(q="inteligencia")))
+    assert backend.search(SearchQuery()).total == len(CORPUS)
+    assert backend.search(SearchQuery(duplicates=True)).total == len(CORPUS) + 1
+    assert ids(backend.search(SearchQuery(duplicate_of=("ai-call",)))) == ["ai-call-copy"]
+    assert backend.search(SearchQuery(topic=("ai",))).facets["topic"]["ai"] == 2
+    assert "ai-call-copy" in {d.id for d in backend.iter_documents()}
 
 
 def test_reindex_keeps_every_document_searchable(backend):

@@ -40,6 +40,19 @@ def test_a_file_of_the_first_release_is_upgraded_in_place(data_dir):
     assert len(vector[0]) == 8  # two float32
 
 
+def test_a_file_without_the_duplicate_of_column_is_upgraded_in_place(data_dir):
+    backend = get_backend("sqlite")
+    backend.upsert([*CORPUS, doc("copy", "Copia", duplicate_of="ai-call")])
+    backend.close()
+    db = sqlite3.connect(data_dir / "observatorio.db")  # back to version 2
+    db.executescript("DROP INDEX documents_duplicate_of; ALTER TABLE documents DROP COLUMN duplicate_of;"
+                     "PRAGMA user_version = 2;")
+    db.close()
+    backend = get_backend("sqlite")
+    assert backend.search(SearchQuery()).total == len(CORPUS)
+    assert ids(backend.search(SearchQuery(duplicate_of=("ai-call",)))) == ["copy"]
+
+
 def test_facet_and_vector_caches_see_writes_from_another_connection(data_dir):
     reader, writer = get_backend("sqlite"), get_backend("sqlite")
     writer.upsert(CORPUS)
