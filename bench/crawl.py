@@ -1,6 +1,6 @@
 """Crawl throughput: our HTML source against a bare Scrapy spider, on the same local site.
 
-    .venv/bin/python bench/crawl.py [--pages 2000] [--rounds 2] [--enrich]
+    .venv/bin/python -m bench.crawl [--pages 2000] [--rounds 2] [--enrich]
 
 Generates a site of `--pages` notice pages behind listing pages of 50 links, serves it on
 loopback, then crawls it in fresh processes (Scrapy's reactor runs once per process):
@@ -132,7 +132,7 @@ def worker_ours(base: str, enrich: bool) -> dict:
 
 def run_worker(*args: str, data_dir: str) -> dict:
     env = {**os.environ, "OBSERVATORIO_DATA_DIR": data_dir, "OBSERVATORIO_EMBEDDING_MODEL": "none"}
-    out = subprocess.run([sys.executable, __file__, "--worker", *args], cwd=ROOT, env=env,
+    out = subprocess.run([sys.executable, "-m", "bench.crawl", "--worker", *args], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

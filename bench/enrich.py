@@ -1,6 +1,6 @@
 """Benchmark nlp.enrich: documents per second, keyword-only and with embeddings.
 
-    .venv/bin/python bench/enrich.py [--docs 5000] [--batch 64]
+    .venv/bin/python -m bench.enrich [--docs 5000] [--batch 64]
 
 The baseline, measured in the same run on the same texts, is a bare `model.encode` of the
 bundled sentence-transformers model: the cost no enrichment can avoid. The figure that
@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from nlp import embeddings, enrich
+from nlp.enricher import _text
 
-from nlp import embeddings, enrich  # noqa: E402
-from nlp.enricher import _text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_documents(count: int, seed: int = 7) -> list[dict]:

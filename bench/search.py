@@ -1,6 +1,6 @@
 """Benchmark both search backends on generated documents: bulk indexing and query latency.
 
-    .venv/bin/python bench/search.py [--sizes 10000 100000] [--real 2000] [--queries 200]
+    .venv/bin/python -m bench.search [--sizes 10000 100000] [--real 2000] [--queries 200]
 
 Documents are built from config/topics.yaml (each topic's examples, Spanish and English
 keywords and descriptions) with realistic kinds, sources, dates, deadlines and keyphrases.
@@ -34,7 +34,6 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: this file's name would hide the search package
 
 from search.backend import get_backend  # noqa: E402
 from search.document import Document  # noqa: E402

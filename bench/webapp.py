@@ -1,6 +1,6 @@
 """What the web layer costs on top of the search backend, measured in one run.
 
-    .venv/bin/python bench/webapp.py [--documents 5000] [--repeat 200]
+    .venv/bin/python -m bench.webapp [--documents 5000] [--repeat 200]
 
 Baselines are the backend calls the views make (`search`, `iter_documents`), timed in the same
 process on the same index; each web figure is reported as a ratio to its baseline. Requests go
