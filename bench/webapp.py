@@ -56,12 +56,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     from web import create_app
+    from web.backend import with_query_vector
 
     with tempfile.TemporaryDirectory() as folder:
         backend = get_backend("sqlite", path=Path(folder) / "observatorio.db")
         backend.upsert(documents(args.documents))
         client = create_app({"DATA_DIR": folder}).test_client()
-        text = SearchQuery(q="inteligencia artificial", topic=("ai",))
+        # the view embeds the words (hybrid search) when a model is set: so does the baseline
+        text = with_query_vector(SearchQuery(q="inteligencia artificial", topic=("ai",)))
         board = SearchQuery(kind=("funding_call", "tender"), open=True, sort="deadline", size=24)
         cases = [  # label, URL, the backend call it makes, repetitions
             ("GET /api/search?q=…&topic=ai", "/api/search?q=inteligencia+artificial&topic=ai",

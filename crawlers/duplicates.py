@@ -14,7 +14,7 @@ from search.backend import SearchBackend
 from search.document import Document
 from search.query import SearchQuery
 
-MAX_CANDIDATES = 2000  # per kind and batch, newest first
+MAX_CANDIDATES = 500  # per kind and batch, newest first: a copy comes soon after its original
 
 
 def mark_duplicates(documents: list[Document], backend: SearchBackend) -> list[Document]:

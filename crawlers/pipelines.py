@@ -169,8 +169,8 @@ def index_batch(batch: list[Document], backend: SearchBackend,
     changed = [d for d in batch if stored.get(d.id) != d.content_hash]
     refused: dict[str, str] = {}
     if changed:
-        try:
-            backend.upsert(mark_duplicates(enrich_documents(changed) if enrich else changed, backend))
+        try:  # without NLP (benchmarks, INDEX_ENRICH off) there is no duplicate detection either
+            backend.upsert(mark_duplicates(enrich_documents(changed), backend) if enrich else changed)
         except IndexingError as exc:
             refused = exc.failures
     written = [d for d in changed if d.id not in refused]

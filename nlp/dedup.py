@@ -12,9 +12,11 @@ written from one template share few (under 16 %). Different amounts or deadlines
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,8 @@ EMBEDDING_FLOOR = 0.8  # cosine above which closeness adds to the overlap
 EMBEDDING_WEIGHT = 0.5
 PREFILTER = 0.5  # below this cosine, skip the word comparison altogether
 WINDOW = timedelta(days=30)
+MIN_SHARED_PAIRS = 3  # rare word pairs two items must share before they are compared at all
+COMMON_PAIR_ITEMS = 50  # a word pair in more items than this ("de la") says nothing
 WORD = re.compile(r"\w+")
 
 Record = Mapping[str, Any]
@@ -50,11 +54,12 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     items = [_item(c, True) for c in candidates if c["id"] not in batch_ids]
     items += sorted((_item(r, False) for r in records), key=lambda item: original_order(item.record))
     vectors = _vectors([i.record for i in items])
+    sharing = _pairs_in_common(items)
     duplicates: dict[str, str] = {}
     for index, item in enumerate(items):
         if item.is_candidate:
             continue
-        for earlier in range(index):
+        for earlier in sharing(index):
             other = items[earlier]
             if other.id in duplicates or other.id == item.id:
                 continue
@@ -63,6 +68,35 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
                 duplicates[item.id] = other.id
                 break
     return duplicates
+
+
+def _pairs_in_common(items: list[_Item]):
+    """A function giving, for an item's index, the earlier items worth comparing with it, in order.
+
+    Comparing every pair costs a batch times all candidates; the same item shares many word
+    pairs, so an inverted index over the word pairs that few items use (plus equal content
+    hashes) finds the few earlier items that can pass the threshold.
+    """
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+    hashes: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        for pair in item.pairs:
+            postings[pair].append(index)
+        if item.record.get("content_hash"):
+            hashes[item.record["content_hash"]].append(index)
+    common = max(COMMON_PAIR_ITEMS, len(items) // 10)
+
+    def earlier_sharing(index: int) -> list[int]:
+        shared: Counter[int] = Counter()
+        for pair in items[index].pairs:
+            found = postings[pair]
+            if len(found) <= common:
+                shared.update(takewhile(lambda other: other < index, found))
+        same_hash = takewhile(lambda other: other < index,
+                              hashes.get(items[index].record.get("content_hash"), ()))
+        return sorted({*same_hash, *(other for other, count in shared.items() if count >= MIN_SHARED_PAIRS)})
+
+    return earlier_sharing
 
 
 def _same_item(a: _Item, b: _Item, cosine: float | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from flask import Flask, current_app, g
 
@@ -32,7 +33,15 @@ def with_query_vector(query: SearchQuery) -> SearchQuery:
             raise InvalidQuery("mode", f"{query.mode} search needs embeddings, and "
                                "OBSERVATORIO_EMBEDDING_MODEL is none")
         return query
-    return replace(query, vector=tuple(embeddings.embed([query.q])[0]))
+    return replace(query, vector=query_vector(embeddings.model_name(), query.q))
+
+
+@lru_cache(maxsize=1024)
+def query_vector(model: str, words: str) -> tuple[float, ...]:
+    """The embedding of a query's words, kept: paging and facet clicks repeat the same words."""
+    from nlp import embeddings
+
+    return tuple(embeddings.embed([words])[0])
 
 
 def close_backend(exc: BaseException | None = None) -> None:

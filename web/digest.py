@@ -21,6 +21,7 @@ from search.query import SearchQuery
 
 from .backend import get_backend
 from .charts import RECENT_WEEKS, Change, changes, series, week_starts
+from .labels import OPPORTUNITY_KINDS
 from .params import SLUG
 from .security import external_url
 
@@ -28,7 +29,6 @@ bp = Blueprint("digest", __name__)
 FORMATS = {"md": "text/markdown; charset=utf-8", "json": "application/json"}
 
 CLOSING_SOON_DAYS = 14
-OPPORTUNITY_KINDS = ("funding_call", "tender")
 
 
 @dataclass
