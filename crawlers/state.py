@@ -7,14 +7,10 @@ opens and writes back what changed once when it closes, so a run costs two queri
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from search.backend import data_dir
+from search.statefile import StateFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -100,23 +96,11 @@ class SourceState:
         self.dirty_versions.add(key)
 
 
-class CrawlState:
+class CrawlState(StateFile):
     """The store behind every source's state."""
 
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else data_dir() / "crawl_state.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    filename = "crawl_state.db"
+    schema = SCHEMA
 
     def load(self, source: str) -> SourceState:
         with self._db() as db:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-from .backend import data_dir
+from .statefile import StateFile
 
 FAILING_AFTER = 3  # consecutive failed runs before a source is flagged
 
@@ -82,25 +79,11 @@ class SourceHealth:
         return "failing" if self.consecutive_failures else self.last_run.status
 
 
-class HealthStore:
+class HealthStore(StateFile):
     """Runs kept in `health.db` beside the index, whichever search backend is in use."""
 
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else data_dir() / "health.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection: commit on success, always close."""
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    filename = "health.db"
+    schema = SCHEMA
 
     def record(self, run: SourceRun) -> None:
         with self._db() as db:
