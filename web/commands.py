@@ -167,10 +167,12 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
     subscribers = load_subscribers(subscribers_file or DEFAULT_SUBSCRIBERS)
     if not subscribers:
         raise mail.MailError("no subscribers: add them to config/subscribers.yaml")
-    backend, messages = get_backend(), []
+    backend, messages, digests = get_backend(), [], {}
     with create_app().test_request_context():
         for subscriber in subscribers:
-            digest = build_digest(backend, week, subscriber.topics)
+            if subscriber.topics not in digests:  # one digest per set of topics, not per person
+                digests[subscriber.topics] = build_digest(backend, week, subscriber.topics)
+            digest = digests[subscriber.topics]
             with force_locale(subscriber.lang):
                 subject = gettext("Observatorio TIC: resumen semanal %(week)s", week=digest.week)
             messages.append(digest_message(subscriber, subject, render(digest, "md", subscriber.lang),

@@ -23,7 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = "contraseña-de-prueba"
 PAGES = ["/", "/?q=inteligencia+artificial", "/opportunities", "/topics", "/topics/ai", "/trends",
-         "/items/hostile", "/admin/login"]
+         "/items/hostile", "/admin/login", "/digest"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="scripts/test installs Debian's chromium")
 
