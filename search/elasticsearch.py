@@ -68,24 +68,34 @@ class ElasticsearchBackend(SearchBackend):
             return []
 
     def reindex(self) -> int:
-        """Copy every document into a new index, catch up with writes made meanwhile, then swap
-        the alias in one atomic step and drop the old index."""
+        """Copy every document into a new index and swap the alias to it in one atomic step.
+
+        Writes go on during the copy and are caught up with; for the last catch-up the old
+        index is blocked for writes, so nothing lands between it and the swap (a writer meets
+        the block and retries, see `es_client.RETRYABLE`, reaching the new index)."""
         with translate_errors(self.url):
             self._ensure_index()
             (old,) = self._indices()
             new = self._new_index(refresh_interval="-1")
-            for batch in batched(self._scan(old, {"match_all": {}}), 1000):
-                self.writer.write(new, [_document(hit["_source"]) for hit in batch], refresh=False)
-            self._catch_up(old, new)
-            self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
-            self.client.indices.refresh(index=new)
-            self.client.indices.update_aliases(actions=[{"remove": {"index": old, "alias": self.alias}},
-                                                        {"add": {"index": new, "alias": self.alias}}])
+            try:
+                for batch in batched(self._scan(old, {"match_all": {}}), 1000):
+                    self.writer.write(new, [_document(hit["_source"]) for hit in batch], refresh=False)
+                self._catch_up(old, new)
+                self.client.indices.add_block(index=old, block="write")
+                self._catch_up(old, new)
+                self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self.client.indices.refresh(index=new)
+                self.client.indices.update_aliases(actions=[{"remove": {"index": old, "alias": self.alias}},
+                                                            {"add": {"index": new, "alias": self.alias}}])
+            except BaseException:
+                self.client.indices.put_settings(index=old, settings={"index.blocks.write": None})
+                self.client.indices.delete(index=new)
+                raise
             self.client.indices.delete(index=old)
             return self.client.count(index=new)["count"]
 
     def _catch_up(self, old: str, new: str) -> None:
-        """Bring `new` level with what was written to `old` during the copy."""
+        """Bring `new` level with what was written to `old` since it was copied."""
         self.client.indices.refresh(index=[old, new])
         before, after = self._hashes(old), self._hashes(new)
         changed = [doc_id for doc_id, digest in before.items() if after.get(doc_id) != digest]

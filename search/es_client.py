@@ -25,6 +25,7 @@ CHUNK_SIZE = 500  # documents per bulk request (also capped at 100 MB)
 # of the cluster's cores busy while this process encodes the next chunk.
 BULK_THREADS = 2
 RETRYABLE = {429, 502, 503, 504}  # rejected for load or unavailable: worth another try
+BLOCKED = "cluster_block_exception"  # e.g. the write block `reindex` sets for its last catch-up
 
 
 def DEFAULT_INDEX() -> str:  # noqa: N802 - reads like the constant it stands for
@@ -77,6 +78,10 @@ def translate_errors(url: str) -> Iterator[None]:
             f"cannot reach Elasticsearch at {url}: {exc.message}. Is it running? The address comes "
             "from OBSERVATORIO_ELASTICSEARCH_URL") from exc
     except (AuthenticationException, AuthorizationException) as exc:
+        if exc.error == BLOCKED:
+            raise BackendUnavailable(
+                f"Elasticsearch at {url} blocks writes to the index ({exc.message}); a reindex "
+                "may be swapping it: try again in a minute") from exc
         raise BackendUnavailable(
             f"Elasticsearch at {url} refused the request ({exc.meta.status}): check the credentials "
             "in OBSERVATORIO_ELASTICSEARCH_URL or OBSERVATORIO_ELASTICSEARCH_API_KEY") from exc
@@ -96,7 +101,8 @@ def source(doc: Document) -> dict[str, Any]:
 
 
 class BulkWriter:
-    """Index documents in chunks; retry what failed for load, report what failed for good."""
+    """Index documents in chunks; retry what failed for load or behind a block, report what failed
+    for good."""
 
     def __init__(self, client: Elasticsearch, url: str, retries: int = 5, backoff: float = 0.5):
         self.client, self.url = client, url
@@ -135,7 +141,7 @@ class BulkWriter:
                 continue
             result = item["index"]
             reason = _reason(result)
-            if result.get("status") in RETRYABLE:
+            if result.get("status") in RETRYABLE or reason.startswith(f"{BLOCKED}:"):
                 retry[result["_id"]] = reason
             else:
                 failures[result["_id"]] = reason

@@ -50,6 +50,57 @@ def test_reindex_swaps_the_alias_to_a_new_index_while_searches_go_on(es):
     assert es.get("ai-call") == CORPUS[0]
 
 
+def _before_the_swap(es, monkeypatch, action):
+    """Run `action` when `reindex` is about to swap the alias."""
+    swap = es.client.indices.update_aliases
+
+    def update_aliases(**kwargs):
+        action()
+        return swap(**kwargs)
+
+    monkeypatch.setattr(es.client.indices, "update_aliases", update_aliases)
+
+
+def test_a_write_landing_just_before_the_swap_is_not_lost(es, elasticsearch_url, monkeypatch):
+    """Another process writes during the last catch-up: it meets the write block, retries,
+    and reaches the new index once the alias has moved."""
+    other = get_backend("elasticsearch", url=elasticsearch_url, index=es.alias)
+    writer = threading.Thread(target=other.upsert, args=([doc("late", "Llega durante el reindexado")],))
+
+    def write_meanwhile():
+        writer.start()
+        time.sleep(0.3)  # its first attempt is answered before the alias moves
+
+    _before_the_swap(es, monkeypatch, write_meanwhile)
+    assert es.reindex() == len(CORPUS)
+    writer.join()
+    assert es.get("late").title == "Llega durante el reindexado"
+    assert es.count() == len(CORPUS) + 1
+
+
+def test_a_failed_reindex_leaves_the_old_index_as_it_was(es, monkeypatch):
+    (old,) = es._indices()
+
+    def fail():
+        raise RuntimeError("the swap failed")
+
+    _before_the_swap(es, monkeypatch, fail)
+    with pytest.raises(RuntimeError):
+        es.reindex()
+    assert es._indices() == [old] and es.client.indices.get(index=f"{es.alias}-*").keys() == {old}
+    assert es.upsert([doc("after", "Sigue escribiendo")]) == 1
+
+
+def test_a_delete_meeting_the_write_block_says_why(es):
+    (index,) = es._indices()
+    es.client.indices.add_block(index=index, block="write")
+    try:
+        with pytest.raises(BackendUnavailable, match="blocks writes to the index.*reindex"):
+            es.delete("ai-call")
+    finally:
+        es.client.indices.put_settings(index=index, settings={"index.blocks.write": None})
+
+
 def test_a_bulk_load_pauses_refreshes_and_ends_searchable(es):
     (index,) = es._indices()
     with es.bulk_load():
