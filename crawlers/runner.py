@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -18,28 +21,36 @@ from .middlewares import STATUS_STAT as STATUS
 from .spiders import SPIDERS
 from .state import CrawlState
 
+logger = logging.getLogger(__name__)
+
 
 def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
           overrides: dict[str, Any] | None = None, options: CrawlerOptions | None = None,
           state: CrawlState | None = None) -> list[SourceRun]:
-    """Crawl `sources` concurrently, one crawler each; one failing source never stops the others.
+    """Crawl `sources`, one crawler each; one failing source never stops the others.
 
-    Each crawler gets the `crawler:` options and its source's own keys as settings, then
-    `overrides`. Every source's run is recorded in `health` and returned, in the order given;
-    its crawl state is saved unless some of its documents failed to index (the next run then
-    fetches them again rather than trusting validators for pages it never stored).
+    Sources on different hosts crawl concurrently; sources on one host crawl one after another,
+    so together they keep to the per-domain concurrency and delay (each crawler has its own
+    downloader). Each crawler gets the `crawler:` options and its source's own keys as
+    settings, then `overrides`. Every source's run is recorded in `health` and returned, in the
+    order given; its crawl state is saved unless some of its documents failed to index (the
+    next run then fetches them again rather than trusting validators for pages it never stored).
     """
     options = options or CrawlerOptions()
     state = state or CrawlState()
     process = CrawlerProcess(_settings(overrides))
     crawlers: list[tuple[SourceBase, Crawler]] = []
+    by_host: dict[str, list] = defaultdict(list)
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.type])
         # Below the command side's overrides ("cmdline"), above the module defaults.
         crawler.settings.update(default_settings.source_settings(options, source), priority="spider")
         _count_failures(crawler)
-        process.crawl(crawler, source=source, backend=backend, state=state.load(source.id))
         crawlers.append((source, crawler))
+        by_host[urlsplit(source.url).hostname or ""].append(
+            (crawler, {"source": source, "backend": backend, "state": state.load(source.id)}))
+    for queue in by_host.values():
+        _one_after_another(process, queue)
     process.start()
     runs = []
     for source, crawler in crawlers:
@@ -49,6 +60,19 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
     for run in runs:
         health.record(run)
     return runs
+
+
+def _one_after_another(process: CrawlerProcess, queue: list[tuple[Crawler, dict]]) -> None:
+    """Start the first crawl of `queue`, and each next one when the one before ends, however."""
+
+    def start_next(result: Any = None) -> None:
+        if hasattr(result, "getTraceback"):  # a Failure: the spider could not start or crashed
+            logger.error("crawl failed: %s", result.getTraceback())
+        if queue:
+            crawler, arguments = queue.pop(0)
+            process.crawl(crawler, **arguments).addBoth(start_next)
+
+    start_next()
 
 
 def _settings(overrides: dict[str, Any] | None) -> Settings:

@@ -112,3 +112,16 @@ def test_a_second_run_finds_nothing_new(crawled):
     rows = report(second.stdout)
     assert all(row[1:3] == ["0", "0"] for row in rows.values()), second.stdout
     assert rows["fx_api_cursor"][3] == "5"
+
+
+def test_sources_on_one_host_take_turns(tmp_path, site):
+    """Each source has its own downloader: on one host they run in turn, keeping its limits."""
+    entries = [api_source(sid, *STYLES[sid], site.base) for sid in ("fx_api_offset", "fx_api_next")]
+    sources = catalogue(tmp_path / "sources.yaml", *entries)
+    mark = len(site.hits)
+    env = {"OBSERVATORIO_DATA_DIR": str(tmp_path / "data")}
+    result = run_cli("crawl", "--sources", str(sources), env=env)
+    assert result.returncode == 0, result.stderr
+    paths = [hit.path.split("?")[0] for hit in site.hits[mark:] if hit.path.startswith("/api/")]
+    assert paths.count("/api/offset") >= 2 and paths.count("/api/next") >= 2
+    assert paths in (sorted(paths), sorted(paths, reverse=True))  # one source's pages, then the other's
