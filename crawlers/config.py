@@ -114,10 +114,18 @@ class FeedSource(SourceBase):
     fetch_article: bool = False  # fetch each entry's page for its main text
 
 
+class ArchiveLimits(_Strict):
+    """How much of a ZIP archive is read (zip bombs stop here); the download cap applies first."""
+
+    max_members: int = Field(default=10_000, ge=1, le=1_000_000)  # files opened in one archive
+    max_uncompressed_mb: float = Field(default=500, gt=0, le=10_240)  # JSON read from one archive
+
+
 class OcdsSource(SourceBase):
-    """OCDS release or record packages."""
+    """OCDS release or record packages, plain or in ZIP archives."""
 
     type: Literal["ocds"]
+    archive: ArchiveLimits = ArchiveLimits()
     max_pages: int = Field(default=1_000, ge=1, le=100_000)  # package pages (links.next) in one run
     package: str | None = None  # JMESPath to the package when an API wraps it (e.g. releasePackage)
     next: str | None = None  # JMESPath to the next page's URL when it is not the package's links.next

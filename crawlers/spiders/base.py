@@ -10,6 +10,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawlers.archives import is_zip
 from crawlers.config import SourceBase
 from crawlers.state import PageState, SourceState
 from crawlers.text import decode
@@ -165,8 +166,9 @@ def origin_url(response: Response) -> str:
 
 def readable(response: Response) -> Response:
     """The response, re-decoded when its declared charset garbles it (U+FFFD in the text):
-    by BOM, strict UTF-8, else Windows-1252, as `crawlers.text.decode` does."""
-    if isinstance(response, TextResponse) and "\ufffd" in response.text:
+    by BOM, strict UTF-8, else Windows-1252, as `crawlers.text.decode` does. A ZIP archive
+    mislabelled as text is left as it came."""
+    if isinstance(response, TextResponse) and not is_zip(response.body) and "\ufffd" in response.text:
         return response.replace(body=decode(response.body).encode(), encoding="utf-8")
     return response
 

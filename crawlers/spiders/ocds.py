@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from w3lib.encoding import http_content_type_encoding
 
+from crawlers.archives import ZipMembers, is_zip
 from crawlers.config import OcdsSource
 from crawlers.errors import UnreadableContent
 from crawlers.links import looks_like_document
@@ -26,7 +28,9 @@ class OcdsSpider(SourceSpider):
     """Read OCDS data in any of its packagings and yield one tender per ocid, in its latest state.
 
     1. Fetch `source.url` (conditional GET); decode it (BOM, UTF-8, the declared charset,
-       else Windows-1252) and read it as one JSON value or as JSON lines.
+       else Windows-1252) and read it as one JSON value or as JSON lines. A ZIP archive (by
+       its magic bytes) is opened in memory and each JSON member read the same way, within
+       the source's `archive` limits (`crawlers/archives.py`).
     2. Unwrap what it holds: release packages (`releases`), record packages (`records`: the
        `compiledRecord`, else the record's newest release), arrays of packages, bare releases.
     3. Follow each package's `links.next` (OCDS 1.1 pagination), up to `max_pages` pages. An
@@ -61,22 +65,52 @@ class OcdsSpider(SourceSpider):
 
     def parse(self, response: Response):
         try:
-            charset = http_content_type_encoding(header(response, "Content-Type"))
-            packages = read_json(decode(response.body, charset))
-        except ValueError as exc:
-            self.parse_error(response, UnreadableContent(f"not OCDS JSON: {exc}"))
+            if is_zip(response.body):
+                found, next_urls = self.read_archive(response)
+            else:
+                charset = http_content_type_encoding(header(response, "Content-Type"))
+                found, next_urls = self.read_packages(decode(response.body, charset), response.url)
+        except UnreadableContent as exc:
+            self.parse_error(response, exc)
             return
-        next_urls = [self.next_url(value) for value in packages]
+        if not found and not next_urls:
+            self.parse_error(response, UnreadableContent("no OCDS releases or records in this response"))
+        for next_url in next_urls:
+            yield from self.next_page(response, next_url, self.parse)
+
+    def read_packages(self, text: str, package_url: str) -> tuple[int, list[str]]:
+        """Keep the releases of one JSON text; return how many, and the next pages it names."""
+        try:
+            packages = read_json(text)
+        except ValueError as exc:
+            raise UnreadableContent(f"not OCDS JSON: {exc}") from exc
+        next_urls = [url for url in map(self.next_url, packages) if url]
         if self.source.package:
             packages = [jmespath.search(self.source.package, value) for value in packages]
         found = 0
         for release in releases(packages):
-            self.keep(release, response.url)
+            self.keep(release, package_url)
             found += 1
-        if not found and not any(next_urls):
-            self.parse_error(response, UnreadableContent("no OCDS releases or records in this response"))
-        for next_url in filter(None, next_urls):
-            yield from self.next_page(response, next_url, self.parse)
+        return found, next_urls
+
+    def read_archive(self, response: Response) -> tuple[int, list[str]]:
+        """Read every JSON member of a ZIP archive as `read_packages` reads a response body;
+        a member that fails is reported and the others go on."""
+        archive = ZipMembers(self.source.archive)
+        found, next_urls = 0, []
+        for name, data in archive.members(response.body):
+            try:
+                member_found, member_next = self.read_packages(decode(data), response.url)
+            except UnreadableContent as exc:
+                archive.reject(name, exc)
+                continue
+            found, next_urls = found + member_found, next_urls + member_next
+        for error in archive.errors:
+            self.parse_error(response, UnreadableContent(error))
+        # Directories and hidden files are routine; other files may be data this type misses.
+        level = logging.WARNING if archive.skipped["other"] or archive.errors else logging.INFO
+        self.logger.log(level, "%s: %s", response.url, archive.summary())
+        return found, next_urls
 
     def next_url(self, value) -> str | None:
         """The next page: at `source.next` in the response, else the package's `links.next`."""

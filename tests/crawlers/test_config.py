@@ -26,6 +26,9 @@ def edit(old: str, new: str) -> str:
     return GOOD.replace(old, new)
 
 
+OCDS = edit("type: feed", "type: ocds")
+
+
 @pytest.mark.parametrize(("broken", "line", "fragment"), [
     (edit("CR\n", "CR\n    colour: red\n"), 8, "sources[0].colour: unknown key"),
     (edit("kind: funding_call", "kind: poster"), 3, "sources[0].kind"),
@@ -40,6 +43,9 @@ def edit(old: str, new: str) -> str:
     (edit("CR\n", "CR\n    attachments: {max_mb: big}\n"), 8, "sources[0].attachments.max_mb"),
     (edit("CR\n", "CR\n    attachments: {types: [pdf, exe]}\n"), 8, "sources[0].attachments.types"),
     (edit("CR\n", "CR\n    recrawl_days: soon\n"), 8, "sources[0].recrawl_days"),
+    (OCDS.replace("CR\n", "CR\n    archive: {max_uncompressed_mb: 0}\n"), 8,
+     "sources[0].archive.max_uncompressed_mb"),
+    (OCDS.replace("CR\n", "CR\n    archive: {max_mb: 5}\n"), 8, "sources[0].archive.max_mb: unknown key"),
     (GOOD + "crawler:\n  user_agent: Bot/1.0\n", 9, "crawler.user_agent: the User-Agent must name a contact"),
     (GOOD + "crawler:\n  timeout: 0\n", 9, "crawler.timeout"),
     (GOOD + "crawler:\n  politeness: none\n", 9, "crawler.politeness: unknown key"),
