@@ -50,8 +50,9 @@ ABOUT_OTHER = re.compile(
 TAKES_PLACE = re.compile(r"se\s+realizar|se\s+llevar[aá]\s+a\s+cabo|tendra\s+lugar|will\s+(?:take\s+place|be\s+held)")
 # A date something is moved or extended to supersedes the original one.
 EXTENSION = re.compile(
-    r"\b(?:se\s+)?(?:traslad|pospon|pospus|posterg|reprogram|prorrog|ampli|extend|postpon|reschedul"
-    r"|moved\b|pushed\s+back)\w*")
+    r"\bse\s+(?:traslad|pospon|posterg|reprogram|prorrog|ampli|extiend)\w*|\bprorroga"
+    r"|\b(?:trasladad|pospuest|postergad|reprogramad|prorrogad|ampliad|extendid)[oa]s?\b"
+    r"|\b(?:extended|postponed|rescheduled|moved|pushed\s+back)\b")
 # Another kind of date named just before it: competes with deadline cues by proximity.
 OTHER_WHEN = re.compile(
     r"publica|published|posted|originalmente|originally|inicio|inicia|comienza|arranca|a\s+partir"
@@ -94,8 +95,8 @@ def _strength(text: str, mention: DateMention, previous: DateMention | None, kin
         about_part = SUBMISSION.search(part) or STRONG.search(part)
         return 1 if about_part and not ABOUT_OTHER.search(part) else 0
     strong, weak, other = _last(STRONG, clause), _last(WEAK, clause), _last(OTHER_WHEN, clause)
-    if about_submission and (moved := _last(EXTENSION, clause)) is not None and \
-            moved >= max(c for c in (strong, weak, other, moved) if c is not None):
+    moved = _last(EXTENSION, clause)
+    if about_submission and moved is not None and (other is None or other < moved):
         return 3
     if kind == "tender":
         strong = max((c for c in (strong, _last(OPENING, clause)) if c is not None), default=None)
