@@ -99,7 +99,7 @@ def test_technology_applied_to_a_sector(es, en):
     ("en", "AI tutors for rural schools", "Each teacher gets a dashboard.", "edtech"),
     ("es", "Trazabilidad del café con contratos inteligentes", "Cada entrega de café se registra.",
      "agritech"),
-    ("en", "Distributed-ledger pilots for cheaper remittances", "Remittances to Central America.", "fintech"),
+    ("en", "Distributed ledger pilots for cheaper remittances", "Remittances to Central America.", "fintech"),
     ("es", "Remesas más baratas con cadena de bloques", "Pilotos de remesas a Centroamérica.", "fintech"),
 ])
 def test_public_services_schools_coffee_and_remittances_are_sectors(lang, title, body, slug, es, en):
