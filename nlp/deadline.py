@@ -47,7 +47,8 @@ ABOUT_OTHER = re.compile(
     r"|\b(?:iniciar|comenzar|empezar|arrancar|ejecutar)(?:se)?\b|\b(?:start|begin|commence)\s+(?:by|on|no)",
 )
 # "Will take place": an event, unless the clause names the bid opening or a deadline itself.
-TAKES_PLACE = re.compile(r"se\s+realizar|se\s+llevar[aá]\s+a\s+cabo|tendra\s+lugar|will\s+(?:take\s+place|be\s+held)")
+TAKES_PLACE = re.compile(
+    r"se\s+realizar|se\s+llevar[aá]\s+a\s+cabo|tendra\s+lugar|will\s+(?:take\s+place|be\s+held)")
 # A date something is moved or extended to supersedes the original one.
 EXTENSION = re.compile(
     r"\bse\s+(?:traslad|pospon|posterg|reprogram|prorrog|ampli|extiend)\w*|\bprorroga"

@@ -40,7 +40,8 @@ EXCLUDED = re.compile(
     r"|costo\s+de\s+inscrip|inscripcion\s*:|entry\s+fee|registration\s+fee|\bfee\b|\bcuota\b|tarifa"
     r"|salario|salary|tipo\s+de\s+cambio|exchange\s+rate")
 # "₡503 por dólar": an exchange rate, not an amount.
-RATE_AFTER = re.compile(r"^\s*(?:por|per|each|a|=)\s+(?:cada\s+|one\s+|un\s+)?(?:dolar|dollar|euro|colon|us\$|usd|eur)")
+RATE_AFTER = re.compile(
+    r"^\s*(?:por|per|each|a|=)\s+(?:cada\s+|one\s+|un\s+)?(?:dolar|dollar|euro|colon|us\$|usd|eur)")
 PER_UNIT_BEFORE = re.compile(
     r"\bcada\b|\beach\b|\bindividual|\bmaxim[oa]\b|\btope\b|\bmaximum\b|\bceiling\b|\bcap\b"
     r"|\bper\s+(?:project|grant|award|proposal|applicant|company|firm|pilot)"

@@ -75,7 +75,8 @@ def test_keyword_families(lang, title, body, slug, es, en):
     ("en", "Challenge", "The International Telecommunication Union (ITU) launches a challenge.", "telecom"),
     ("es", "Reto", "La Unión Internacional de Telecomunicaciones lanza un reto.", "telecom"),
     ("en", "Open data", "Municipalities get an open-source data portal.", "software"),
-    ("es", "Centro de datos", "Centro de datos con certificación Tier III y certificaciones.", "digital_skills"),
+    ("es", "Centro de datos", "Centro de datos con certificación Tier III y certificaciones.",
+     "digital_skills"),
 ])
 def test_family_exclusions(lang, title, body, slug, es, en):
     assert slug not in make_doc(es if lang == "es" else en, title, body)._.topics
