@@ -1,6 +1,7 @@
 """Spanish by default, English by the switch; formats per locale; every string translated."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -52,7 +53,7 @@ def test_dates_and_money_are_formatted_for_the_locale(client, english):
 
 
 def test_formatting_helpers(app):
-    from web.i18n import closes_in, days_left, language_name, long_date, money
+    from web.i18n import TIMEZONE, closes_in, days_left, language_name, long_date, money
 
     with app.test_request_context("/"):
         assert money(Amount(value=25_000_000, currency="CRC")) == "₡25.000.000"
@@ -62,8 +63,9 @@ def test_formatting_helpers(app):
         timed = datetime.fromisoformat("2026-12-15T16:00:00+00:00")
         assert long_date(timed) == "15 de diciembre de 2026, 10:00"  # Costa Rica time
         assert language_name("en") == "Inglés" and language_name("und") == "Sin determinar"
-        call = doc("x", "x", deadline=date.today() + timedelta(days=400))
-        assert days_left(call, today=date.today()) == 400 and closes_in(call) == "Cierra en 400 días"
+        today = datetime.now(ZoneInfo(TIMEZONE)).date()  # not the UTC date: it is ahead at night
+        call = doc("x", "x", deadline=today + timedelta(days=400))
+        assert days_left(call, today=today) == 400 and closes_in(call) == "Cierra en 400 días"
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         assert money(Amount(value=25_000_000, currency="CRC")) == "₡25,000,000"
         assert long_date(date(2026, 12, 15)) == "December 15, 2026"
