@@ -43,14 +43,15 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = (r"(?P<hh>2[0-3]|[01]?\d)(?!\d)(?:(?P<colon>[:.h])(?P<mm>[0-5]\d)(?::[0-5]\d)?)?\s*"
-          r"(?P<mer>[ap]\.?\s?m\b\.?|noon|mediod[ií]a|horas\b|hrs?\b\.?|h\b)?")
+          r"(?P<mer>[ap]\.?\s?m\b\.?|noon|mediod[ií]a|horas\b|hours?\b|hrs?\b\.?|h\b)?")
 TIME_AFTER = re.compile(
     rf"\s*,?\s*(?:-|–|(?P<intro>a\s+las|at|hasta\s+las))?\s*{_CLOCK}", re.IGNORECASE)
 NOON_AFTER = re.compile(r"\s*,?\s*(?:al?\s+medio\s?d[ií]a|at\s+(?:noon|midday))\b", re.IGNORECASE)
 _ZONE = (r"\(?(?:local\s+time|hora\s+local|hora\s+de\s+[^\W\d]+(?:\s+[^\W\d]+){0,2}|[^\W\d]+\s+time"
          r"|(?:ET|EST|EDT|CT|CST|CDT|PT|PST|GMT|UTC|CET|CEST)(?:\s?[+-]\d{1,2})?)\)?")
-TIME_BEFORE = re.compile(
-    rf"{_CLOCK}\s*(?:{_ZONE}\s*)?(?:,\s*)?(?:del|de|el|on)\s+$", re.IGNORECASE)
+_LINK_BEFORE = r"(?:,\s*(?:(?:del|de|el|on)\s+)?|(?:del|de|el|on)\s+)$"  # "14:00 hrs, 9 July"
+TIME_BEFORE = re.compile(rf"{_CLOCK}\s*(?:{_ZONE}\s*)?{_LINK_BEFORE}", re.IGNORECASE)
+NOON_BEFORE = re.compile(rf"\b(?:noon|midday|mediod[ií]a)\s*(?:{_ZONE}\s*)?{_LINK_BEFORE}", re.IGNORECASE)
 LOOKBEHIND = 40  # characters before a date where a leading time may sit
 
 
@@ -140,8 +141,10 @@ def _time_after(text: str, end: int) -> tuple[time | None, int]:
 
 
 def _time_before(text: str, start: int) -> tuple[int, time | None]:
-    """A time written before its date ("hasta las 23:59 del 31 de agosto"), and where it starts."""
+    """A time written before its date ("hasta las 23:59 del 31 de agosto", "noon on 4 May")."""
     window = text[max(0, start - LOOKBEHIND):start]
+    if noon := NOON_BEFORE.search(window):  # "by noon on Thursday, 22 October"
+        return start - len(window) + noon.start(), time(12, 0)
     match = TIME_BEFORE.search(window)
     clock = _clock(match) if match else None
     if clock is None or not (match.group("colon") or match.group("mer")):

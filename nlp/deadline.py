@@ -21,7 +21,7 @@ STRONG = re.compile(
     r"|cierre\s*:|cierre\s+de\s+(?:la\s+)?(?:convocatoria|postulacion|inscripcion|recepcion)"
     r"|plazo\s+(?:maximo|limite|para\s+(?:presentar|enviar|postular|recibir|ofertar))"
     r"|a\s+mas\s+tardar|recepcion\s+de\s+(?:las\s+)?(?:ofertas|propuestas|postulaciones|solicitudes"
-    r"|cotizaciones|candidaturas)|apertura\s+de\s+(?:las\s+)?ofertas|para\s+ofertar"
+    r"|cotizaciones|candidaturas)|(?:recepcion\s+y\s+)?apertura\s+de\s+(?:las\s+)?ofertas|para\s+ofertar"
     r"|deadline|closing\s+date|no\s+later\s+than|time\s+limit|on\s+or\s+before|submit(?:ted)?\s+by"
     r"|bids?\s+(?:will\s+be\s+)?open(?:ed|ing)|tender\s+opening|applications?\s+close",
 )
@@ -35,16 +35,25 @@ SUBMISSION = re.compile(
     r"propuesta|postula|oferta|solicitud|inscrip|candidatura|cotizacion|convocatoria|concurso"
     r"|licitacion|formulario|participar|aplicacion|application|proposal|\bbids?\b|tender|submi"
     r"|admision|matricula|admission|enrol|concept\s+note|nota\s+conceptual|perfil|\bcall\b"
-    r"|quotation|expressions?\s+of\s+interest|entries|nomination|registration|portfolio|apply",
+    r"|quotation|expressions?\s+of\s+interest|entries|nomination|registration|portfolio|apply"
+    r"|inscrib|\brecib|recepcion|\breceived\b",
 )
 # What a clause is about when its date is not the submission deadline: vetoes the date.
 ABOUT_OTHER = re.compile(
     r"consulta|aclaracion|pregunta|question|clarification|additional\s+information|informativ"
     r"|information\s+(?:session|day)|webinar|taller|workshop|visita|visit|reunion|meeting"
-    r"|resultado|result|evento|\bevent|feria|ceremon|premiacion|demo\s+day|decision|se\s+realizar"
-    r"|will\s+take\s+place|entrada\s+en\s+vigor|entry\s+into\s+force|capacitacion\s+inicia"
+    r"|resultado|result|evento|\bevent|feria|ceremon|premiacion|demo\s+day|decision"
+    r"|entrada\s+en\s+vigor|entry\s+into\s+force|capacitacion\s+inicia"
     r"|\b(?:iniciar|comenzar|empezar|arrancar|ejecutar)(?:se)?\b|\b(?:start|begin|commence)\s+(?:by|on|no)",
 )
+# "Will take place": an event, unless the clause names the bid opening or a deadline itself.
+TAKES_PLACE = re.compile(
+    r"se\s+realizar|se\s+llevar[aá]\s+a\s+cabo|tendra\s+lugar|will\s+(?:take\s+place|be\s+held)")
+# A date something is moved or extended to supersedes the original one.
+EXTENSION = re.compile(
+    r"\bse\s+(?:traslad|pospon|posterg|reprogram|prorrog|ampli|extiend)\w*|\bprorroga"
+    r"|\b(?:trasladad|pospuest|postergad|reprogramad|prorrogad|ampliad|extendid)[oa]s?\b"
+    r"|\b(?:extended|postponed|rescheduled|moved|pushed\s+back)\b")
 # Another kind of date named just before it: competes with deadline cues by proximity.
 OTHER_WHEN = re.compile(
     r"publica|published|posted|originalmente|originally|inicio|inicia|comienza|arranca|a\s+partir"
@@ -72,17 +81,24 @@ def find_deadline(text: str, lang: str = "es", reference: date | datetime | None
 
 
 def _strength(text: str, mention: DateMention, previous: DateMention | None, kind: str | None) -> int:
-    """2 for a strong deadline cue, 1 for a weak one in a submission sentence, 0 otherwise."""
+    """3 for a date something is moved to, 2 for a strong deadline cue, 1 for a weak one in a
+    submission sentence, 0 otherwise."""
     sentence_start = _sentence_start(text, mention.start)
     clause_start = max(sentence_start, previous.end if previous else 0)
     clause = fold(text[clause_start:mention.start])
     sentence = fold(text[sentence_start:mention.start])
-    if ABOUT_OTHER.search(clause) or _starts_range(text, mention):
+    if ABOUT_OTHER.search(clause) or _starts_range(text, mention) or \
+            (TAKES_PLACE.search(clause) and not STRONG.search(clause)):
         return 0
     about_submission = bool(SUBMISSION.search(sentence) or STRONG.search(sentence))
     if _ends_range(clause, previous, text):
-        return 1 if about_submission and not ABOUT_OTHER.search(sentence) else 0
+        part = sentence.rsplit(";", 1)[-1]  # "cierran el 13; la prueba será del 16 al 18"
+        about_part = SUBMISSION.search(part) or STRONG.search(part)
+        return 1 if about_part and not ABOUT_OTHER.search(part) else 0
     strong, weak, other = _last(STRONG, clause), _last(WEAK, clause), _last(OTHER_WHEN, clause)
+    moved = _last(EXTENSION, clause)
+    if about_submission and moved is not None and (other is None or other < moved):
+        return 3
     if kind == "tender":
         strong = max((c for c in (strong, _last(OPENING, clause)) if c is not None), default=None)
     nearest = max((c for c in (strong, weak) if c is not None), default=None)

@@ -38,9 +38,14 @@ AMOUNT = re.compile(
 EXCLUDED = re.compile(
     r"garantia|guarantee|bid\s+security|security\s+of|fianza|\bbond|multa|penalt|cuota\s+de\s+inscrip"
     r"|costo\s+de\s+inscrip|inscripcion\s*:|entry\s+fee|registration\s+fee|\bfee\b|\bcuota\b|tarifa"
-    r"|salario|salary")
+    r"|salario|salary|tipo\s+de\s+cambio|exchange\s+rate")
+# "₡503 por dólar": an exchange rate, not an amount.
+RATE_AFTER = re.compile(
+    r"^\s*(?:por|per|each|a|=)\s+(?:cada\s+|one\s+|un\s+)?(?:dolar|dollar|euro|colon|us\$|usd|eur)")
 PER_UNIT_BEFORE = re.compile(
-    r"\bcada\b|\beach\b|\bindividual|\bper\s+(?:project|grant|award)|\bpor\s+(?:proyecto|empresa)")
+    r"\bcada\b|\beach\b|\bindividual|\bmaxim[oa]\b|\btope\b|\bmaximum\b|\bceiling\b|\bcap\b"
+    r"|\bper\s+(?:project|grant|award|proposal|applicant|company|firm|pilot)"
+    r"|\bpor\s+(?:proyecto|empresa|propuesta|beneficiario|postulacion|iniciativa)")
 PER_UNIT_AFTER = re.compile(
     r"^\W{0,3}(?:en\s+\w+\s+)?(?:por|per|para\s+cada|each|cada)\s+(?!ano|anual|mes|dia|hora|semana|year|month"
     r"|day|hour|week|ciento|cent)\w+")
@@ -91,19 +96,29 @@ def parse_amount(text: str | None, lang: str = "es") -> Money | None:
 
 def _rank(folded: str, money: Money, previous: Money | None, following: Money | None) -> int | None:
     """0 per project, 1 a budget or value, None when the amount is not what a firm can obtain."""
-    window_start = max(0, money.start - CONTEXT)
-    sentence_ends = [m.end() for m in SENTENCE_END.finditer(folded, window_start, money.start)]
-    clause_start = max([window_start, previous.end if previous else 0, *sentence_ends])
-    clause = folded[clause_start:money.start]
+    clause = folded[_clause_start(folded, money, previous):money.start]
+    if previous and _links_range(folded, previous, money):  # the top of a range reads its start's clause
+        clause = folded[_clause_start(folded, previous, None):money.start]
     after = SENTENCE_END.split(folded[money.end:money.end + 40])[0]
-    if EXCLUDED.search(clause) or EXCLUDED.search(after[:30]) or _approximation(folded, money, previous):
+    if EXCLUDED.search(clause) or EXCLUDED.search(after[:30]) or RATE_AFTER.match(after) \
+            or _approximation(folded, money, previous):
         return None
-    if following and following.currency == money.currency and \
-            RANGE_LINK.match(folded[money.end:following.start]):
+    if following and _links_range(folded, money, following):
         return None  # the lower end of "entre US$150.000 y US$500.000"
     if PER_UNIT_AFTER.match(after) or (PER_UNIT_BEFORE.search(clause) and not TOTAL.search(clause)):
         return 0
     return 1
+
+
+def _clause_start(folded: str, money: Money, previous: Money | None) -> int:
+    """Where the clause that introduces `money` starts: a sentence, the window or the last amount."""
+    window_start = max(0, money.start - CONTEXT)
+    sentence_ends = [m.end() for m in SENTENCE_END.finditer(folded, window_start, money.start)]
+    return max([window_start, previous.end if previous else 0, *sentence_ends])
+
+
+def _links_range(folded: str, low: Money, high: Money) -> bool:
+    return low.currency == high.currency and bool(RANGE_LINK.match(folded[low.end:high.start]))
 
 
 def _approximation(folded: str, money: Money, previous: Money | None) -> bool:

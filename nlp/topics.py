@@ -114,12 +114,16 @@ class TopicTagger:
         excluded = defaultdict(set)
         for match_id, start, end in self.exclusions(doc):
             excluded[doc.vocab.strings[match_id]].update(range(start, end))
-        acronym_matches = self.acronyms(doc)
+        keyword_matches, acronym_matches = self.keywords(doc), self.acronyms(doc)
+        keyword_tokens = defaultdict(set)
+        for match_id, start, end in keyword_matches:
+            keyword_tokens[doc.vocab.strings[match_id]].update(range(start, end))
         redefined = {(doc.vocab.strings[m], doc[s:e].text) for m, s, e in acronym_matches
-                     if excluded[doc.vocab.strings[m]] & set(range(s, e))}
+                     if excluded[doc.vocab.strings[m]] & set(range(s, e))
+                     or _spelled_out_as_other(doc, s, e, keyword_tokens[doc.vocab.strings[m]])}
         weights: dict[str, float] = defaultdict(float)
         phrases: dict[str, list[str]] = defaultdict(list)
-        for match_id, start, end in [*self.keywords(doc), *acronym_matches]:
+        for match_id, start, end in [*keyword_matches, *acronym_matches]:
             slug = doc.vocab.strings[match_id]
             if excluded[slug] & set(range(start, end)) or (slug, doc[start:end].text) in redefined:
                 continue
@@ -138,3 +142,15 @@ class TopicTagger:
         return {slug: min(1.0, (cos - mean - self.floor) / span)
                 for slug, cos in cosines.items() if cos - mean > self.floor}
 
+
+
+def _spelled_out_as_other(doc: Doc, start: int, end: int, keyword_tokens: set[int]) -> bool:
+    """"Air India (AI)": an acronym in parentheses after words whose initials spell it, when
+    those words are not one of the topic's own phrases, names something else."""
+    letters = doc[start:end].text
+    name_start = start - 1 - len(letters)
+    if name_start < 0 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
+        return False
+    name = doc[name_start:start - 1]
+    initials = "".join(token.text[0] for token in name)
+    return initials.lower() == letters.lower() and not keyword_tokens & set(range(name_start, start - 1))

@@ -36,6 +36,12 @@ PUBLISHED = date(2026, 3, 23)  # a Monday
     ("Dec. 4", "en", date(2026, 12, 4)),
     ("this Friday", "en", date(2026, 3, 27)),
     ("el próximo lunes", "es", date(2026, 3, 30)),
+    ("Bids close at 14:00 hrs, 9 July 2026", "en", datetime(2026, 7, 9, 14, 0)),
+    ("no later than 10:00 hours on 12 January 2027", "en", datetime(2027, 1, 12, 10, 0)),
+    ("no later than 3:00 PM (CST), Tuesday April 28, 2026", "en", datetime(2026, 4, 28, 15, 0)),
+    ("by noon on Thursday, 22 October 2026", "en", datetime(2026, 10, 22, 12, 0)),
+    ("hasta el mediodía del 5 de mayo de 2026", "es", datetime(2026, 5, 5, 12, 0)),
+    ("a las 14:00 horas, 9 de julio de 2026", "es", datetime(2026, 7, 9, 14, 0)),
 ])
 def test_date_expressions(text, lang, expected):
     reference = date(2026, 11, 2) if "enero" in text or "Dec" in text else PUBLISHED
@@ -76,6 +82,23 @@ def test_numbers_that_are_not_dates(text):
     ("Questions may be submitted until 10 July 2026. Quotations must be delivered by 24 July 2026, 15:00.",
      "en", "tender", datetime(2026, 7, 24, 15, 0)),
     ("Applications close this Friday.", "en", None, date(2026, 3, 27)),
+    # a date something is moved to supersedes the original, whatever cue the original had
+    ("La apertura de ofertas prevista para el 14 de abril se traslada al 24 de abril de 2026.", "es",
+     "tender", date(2026, 4, 24)),
+    ("The bid opening set for 14 April has been postponed to 24 April 2026.", "en", "tender",
+     date(2026, 4, 24)),
+    # "se realizará" names an event, unless the clause is the bid opening itself
+    ("La recepción y apertura de ofertas se realizará en SICOP el 8 de abril de 2026 a las 09:00.", "es",
+     "tender", datetime(2026, 4, 8, 9, 0)),
+    # a range in the next clause is about the test, not the inscriptions
+    ("Las inscripciones cierran el 13 de abril; la prueba será del 16 al 18 de abril.", "es", None,
+     date(2026, 4, 13)),
+    ("Registrations close on 13 April; the aptitude test will be online from 16 to 18 April.", "en",
+     None, date(2026, 4, 13)),
+    # receiving projects or enrolling people is a submission
+    ("Se recibirán proyectos hasta el 21 de agosto a las 17:00 horas.", "es", None,
+     datetime(2026, 8, 21, 17, 0)),
+    ("Las personas interesadas pueden inscribirse hasta el 3 de julio.", "es", "news", date(2026, 7, 3)),
 ])
 def test_the_deadline_is_the_submission_date(text, lang, kind, expected):
     assert find_deadline(text, lang, PUBLISHED, kind) == expected

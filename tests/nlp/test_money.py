@@ -44,6 +44,9 @@ def test_currency_and_number_formats(text, lang, value, currency):
     "Se requiere garantía de participación de ₡500.000.",
     "Bids must be accompanied by a bid security of US$25,000.",
     "Cuota de inscripción: $50 por equipo.",
+    "El tipo de cambio de referencia cerró en ₡503,20.",
+    "The colón averaged ₡497 per dollar in June.",
+    "El colón se cotizó a ₡505 por dólar.",
 ])
 def test_no_amount_a_firm_can_obtain(text):
     assert find_amount(text) is None
@@ -61,6 +64,13 @@ def test_no_amount_a_firm_can_obtain(text):
     ("El primer lugar recibirá ₡5 millones, el segundo ₡3 millones.", "es", 5_000_000, "CRC"),
     ("Budget of $1.2bn; individual grants up to $75,000.", "en", 75_000, "USD"),
     ("Se otorgarán premios de ₡2 millones. Inscripción: ₡15.000 por equipo.", "es", 2_000_000, "CRC"),
+    ("El presupuesto es de ₡200 millones; el máximo por propuesta es de ₡35 millones.", "es",
+     35_000_000, "CRC"),
+    ("The program has $2.5 million available; the maximum award is $400,000.", "en", 400_000, "USD"),
+    ("USD 1.5 million in total; individual grants range from USD 100k to USD 250k.", "en", 250_000, "USD"),
+    ("Bolsa de ₡300 millones; cada empresa recibirá de ₡5 millones a ₡20 millones.", "es",
+     20_000_000, "CRC"),
+    ("Exports reached US$1.1 billion; the colón averaged ₡497 per dollar.", "en", 1_100_000_000, "USD"),
 ])
 def test_the_amount_a_firm_can_obtain(text, lang, value, currency):
     money = find_amount(text, lang)

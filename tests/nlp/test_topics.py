@@ -43,6 +43,45 @@ def test_an_acronym_defined_as_something_else_stays_so(en):
     assert "ai" in make_doc(en, "Prison report", "AI asked for reforms.")._.topics
 
 
+def test_an_acronym_spelled_out_as_something_else(en, es):
+    assert make_doc(en, "Travel agency", "Tickets on Air India (AI) and Copa (CM).")._.topics == {}
+    assert make_doc(es, "Ganadería", "Programa de Inseminación Artificial (IA) bovina.")._.topics == {}
+    assert "ai" in make_doc(en, "Call", "Artificial Intelligence (AI) for farms.")._.topics
+    assert "ai" in make_doc(es, "Fondo", "Proyectos de inteligencia artificial (IA) en salud.")._.topics
+
+
+@pytest.mark.parametrize(("lang", "title", "body", "slug"), [
+    ("es", "Fondo de turismo", "Asistentes conversacionales que entienden lenguaje natural.", "ai"),
+    ("en", "Tourism fund", "Conversational assistants that understand natural language.", "ai"),
+    ("es", "Roya del café", "Un modelo predictivo entrenado con imágenes etiquetadas.", "ai"),
+    ("en", "Coffee rust", "A predictive model trained on labelled images.", "ai"),
+    ("es", "ICE", "Instalará medidores inteligentes de electricidad con lectura remota de medidores.", "iot"),
+    ("en", "ICE", "It will install 20,000 smart electricity meters.", "iot"),
+    ("es", "Bootcamp", "Un bootcamp de análisis de datos con visualización interactiva.", "data"),
+    ("en", "Consultancy", "Data cleaning and an interactive visualisation of the forecasts.", "data"),
+    ("es", "Café", "Cada entrega se registra en un libro mayor distribuido.", "blockchain"),
+    ("es", "Sistema de seguimiento", "Incluye la transferencia del código fuente.", "software"),
+    ("en", "Monitoring system", "A web-based system; the source code is transferred.", "software"),
+])
+def test_keyword_families(lang, title, body, slug, es, en):
+    assert slug in make_doc(es if lang == "es" else en, title, body)._.topics
+
+
+@pytest.mark.parametrize(("lang", "title", "body", "slug"), [
+    ("es", "Ransomware en la municipalidad", "Los delincuentes exigieron un pago en criptomonedas.",
+     "blockchain"),
+    ("en", "Hospital ransomware", "The attackers demanded a ransom in bitcoin.", "blockchain"),
+    ("en", "Weather stations", "Each station measures rainfall and cloud base height.", "cloud"),
+    ("en", "Challenge", "The International Telecommunication Union (ITU) launches a challenge.", "telecom"),
+    ("es", "Reto", "La Unión Internacional de Telecomunicaciones lanza un reto.", "telecom"),
+    ("en", "Open data", "Municipalities get an open-source data portal.", "software"),
+    ("es", "Centro de datos", "Centro de datos con certificación Tier III y certificaciones.",
+     "digital_skills"),
+])
+def test_family_exclusions(lang, title, body, slug, es, en):
+    assert slug not in make_doc(es if lang == "es" else en, title, body)._.topics
+
+
 def test_technology_applied_to_a_sector(es, en):
     doc = make_doc(es, "Cooperativa instala sensores IoT en fincas de café",
                    "Los caficultores reciben alertas de roya en el celular.")
@@ -50,6 +89,25 @@ def test_technology_applied_to_a_sector(es, en):
     no_technology = make_doc(es, "Cosecha de café récord en Coto Brus", "Los caficultores celebran.")
     assert "agritech" not in no_technology._.topics
     assert "agritech" not in make_doc(en, "IoT sensors for a school", "One farm visit is planned.")._.topics
+
+
+@pytest.mark.parametrize(("lang", "title", "body", "slug"), [
+    ("es", "ERP en modalidad SaaS para la municipalidad",
+     "Los contribuyentes pagarán bienes inmuebles en el portal.", "govtech"),
+    ("en", "Open data for cities", "Municipalities publish permits and local services.",
+     "govtech"),
+    ("es", "Gafas de realidad virtual para liceos rurales", "El docente controla la sesión.", "edtech"),
+    ("en", "AI tutors for rural schools", "Each teacher gets a dashboard.", "edtech"),
+    ("es", "Trazabilidad del café con contratos inteligentes", "Cada entrega de café se registra.",
+     "agritech"),
+    ("en", "Distributed ledger pilots for cheaper remittances", "Remittances to Central America.", "fintech"),
+    ("es", "Remesas más baratas con cadena de bloques", "Pilotos de remesas a Centroamérica.", "fintech"),
+])
+def test_public_services_schools_coffee_and_remittances_are_sectors(lang, title, body, slug, es, en):
+    doc = make_doc(es if lang == "es" else en, title, body)
+    assert slug in doc._.topics and doc._.topic_evidence[slug]["with"]
+    without_technology = make_doc(es if lang == "es" else en, body)  # the sector words alone
+    assert slug not in without_technology._.topics
 
 
 def test_a_title_mention_outweighs_a_body_mention(es):
