@@ -143,7 +143,6 @@ class TopicTagger:
                 for slug, cos in cosines.items() if cos - mean > self.floor}
 
 
-
 def _spelled_out_as_other(doc: Doc, start: int, end: int, keyword_tokens: set[int]) -> bool:
     """"Air India (AI)": an acronym in parentheses after words whose initials spell it, when
     those words are not one of the topic's own phrases, names something else."""
