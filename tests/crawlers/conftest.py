@@ -32,8 +32,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from search.backend import get_backend
+from search.document import Document
 from tests.crawlers.documents import write_all
-from tests.helpers import FIXTURES, write_sources
+from tests.helpers import FIXTURES, run_cli, write_sources
 
 LAST_MODIFIED = "Mon, 02 Mar 2026 12:00:00 GMT"
 SLOW_SECONDS = 3
@@ -196,6 +198,23 @@ def catalogue(path: Path, *entries: str) -> Path:
     write_sources(path, *entries)
     path.write_text(FAST_CRAWLER + path.read_text(encoding="utf-8"), encoding="utf-8")
     return path
+
+
+def stored_documents(data: Path) -> list[Document]:
+    """Every document a crawl stored in the SQLite index under `data`."""
+    backend = get_backend("sqlite", path=data / "observatorio.db")
+    try:
+        return list(backend.iter_documents())
+    finally:
+        backend.close()
+
+
+def crawl_twice(sources: Path, data: Path) -> tuple:
+    """Run `observatorio crawl` on `sources` into `data` twice: (first, second, documents)."""
+    env = {"OBSERVATORIO_DATA_DIR": str(data)}
+    first = run_cli("crawl", "--sources", str(sources), env=env)
+    second = run_cli("crawl", "--sources", str(sources), env=env)
+    return first, second, stored_documents(data)
 
 
 def report(stdout: str) -> dict[str, list[str]]:

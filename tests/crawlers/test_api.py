@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from search.backend import get_backend
-from tests.crawlers.conftest import catalogue, report, source
+from tests.crawlers.conftest import catalogue, crawl_twice, report, source
 from tests.helpers import run_cli
 
 FIELDS = """    items: data.results
@@ -52,13 +51,7 @@ def crawled(tmp_path_factory, site):
                "    fields: {url: links.self, title: opportunity.title, published: opportunity}\n")
     entries.append(source("fx_api_invalid", "funding_call", "api", f"{site.base}/api/page", invalid, "en"))
     sources = catalogue(folder / "sources.yaml", *entries)
-    env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
-    first = run_cli("crawl", "--sources", str(sources), env=env)
-    second = run_cli("crawl", "--sources", str(sources), env=env)
-    backend = get_backend("sqlite", path=folder / "data" / "observatorio.db")
-    docs = list(backend.iter_documents())
-    backend.close()
-    return first, second, docs
+    return crawl_twice(sources, folder / "data")
 
 
 def test_every_pagination_style_reads_every_record(crawled):

@@ -6,9 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from search.backend import get_backend
-from tests.crawlers.conftest import catalogue, report, source
-from tests.helpers import run_cli
+from tests.crawlers.conftest import catalogue, crawl_twice, report, source
 
 PACKAGES = {
     "fx_release_package": "/ocds/release_package.json",
@@ -31,13 +29,8 @@ def crawled(tmp_path_factory, site):
     entries.append(source("fx_wrapped", "tender", "ocds", f"{site.base}/ocds/wrapped-1.json",
                           "    package: releasePackage\n    next: next\n"))
     sources = catalogue(folder / "sources.yaml", *entries)
-    env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
-    first = run_cli("crawl", "--sources", str(sources), env=env)
-    second = run_cli("crawl", "--sources", str(sources), env=env)
-    backend = get_backend("sqlite", path=folder / "data" / "observatorio.db")
-    docs = {d.id: d for d in backend.iter_documents()}
-    backend.close()
-    return first, second, docs
+    first, second, docs = crawl_twice(sources, folder / "data")
+    return first, second, {d.id: d for d in docs}
 
 
 def test_every_packaging_yields_one_tender_per_ocid(crawled):

@@ -8,10 +8,9 @@ from io import BytesIO
 
 import pytest
 
-from search.backend import get_backend
 from search.health import HealthStore
-from tests.crawlers.conftest import catalogue, report, source
-from tests.helpers import FIXTURES, run_cli
+from tests.crawlers.conftest import catalogue, crawl_twice, report, source
+from tests.helpers import FIXTURES
 
 APPLE_DOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        "  # what __MACOSX/._* files hold
 
@@ -108,12 +107,8 @@ def crawled(tmp_path_factory, site):
     entries = [source(sid, "tender", "ocds", site.base + path, extra)
                for sid, (path, extra) in SOURCES.items()]
     sources = catalogue(folder / "sources.yaml", *entries)
-    env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
-    first = run_cli("crawl", "--sources", str(sources), env=env)
-    second = run_cli("crawl", "--sources", str(sources), env=env)
-    backend = get_backend("sqlite", path=folder / "data" / "observatorio.db")
-    docs = {d.id: d for d in backend.iter_documents()}
-    backend.close()
+    first, second, docs = crawl_twice(sources, folder / "data")
+    docs = {d.id: d for d in docs}
     health = HealthStore(folder / "data" / "health.db")
     errors = {sid: health.runs(sid, limit=2)[-1].errors for sid in SOURCES}  # the first run's
     return first, second, docs, errors
