@@ -117,9 +117,9 @@ def worker_bare(base: str) -> dict:
 
 def worker_ours(base: str, enrich: bool) -> dict:
     from crawlers.config import CrawlerOptions, HtmlSource
+    from crawlers.health import HealthStore
     from crawlers.runner import crawl
     from search.backend import get_backend
-    from search.health import HealthStore
 
     source = HtmlSource(id="bench_avisos", kind="funding_call", type="html", language="es", country="CR",
                         url=f"{base}/avisos/pagina-0.html", listing=SELECTORS, fields=FIELDS)

@@ -8,22 +8,18 @@ from urllib.parse import urljoin, urlsplit
 
 import jmespath
 from jmespath.exceptions import JMESPathError
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from core.errors import ConfigError
+from core.models import Strict
+from core.paths import config_file
+from core.yamlfile import LocatedError, load_model
 from search.document import Kind
-from search.yamlfile import ConfigError, LocatedError, load_model
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCES = ROOT / "config" / "sources.yaml"
-DEMO_SOURCES = ROOT / "config" / "demo" / "sources.yaml"
 DEFAULT_USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
 ATTACHMENT_TYPES = ("pdf", "docx", "odt")
 
 __all__ = ["Catalogue", "ConfigError", "CrawlerOptions", "Source", "load_catalogue", "load_sources"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _http_url(url: str) -> str:
@@ -43,7 +39,7 @@ def _jmespath(expression: str | None) -> str | None:
     return expression
 
 
-class CrawlerOptions(_Strict):
+class CrawlerOptions(Strict):
     """The `crawler:` block: how the observatory treats every publisher."""
 
     user_agent: str = DEFAULT_USER_AGENT
@@ -64,7 +60,7 @@ class CrawlerOptions(_Strict):
         return value
 
 
-class AttachmentRule(_Strict):
+class AttachmentRule(Strict):
     """Follow links to terms of reference (PDF, DOCX, ODT) and index their text."""
 
     links: str | None = None  # html: selector for the links; default: links ending in a type below
@@ -73,7 +69,7 @@ class AttachmentRule(_Strict):
     max_mb: float = Field(default=10, gt=0, le=200)
 
 
-class SourceBase(_Strict):
+class SourceBase(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=80)
     name: str = ""
     kind: Kind
@@ -114,7 +110,7 @@ class FeedSource(SourceBase):
     fetch_article: bool = False  # fetch each entry's page for its main text
 
 
-class ArchiveLimits(_Strict):
+class ArchiveLimits(Strict):
     """How much of a ZIP archive is read (zip bombs stop here); the download cap applies first."""
 
     max_members: int = Field(default=10_000, ge=1, le=1_000_000)  # files opened in one archive
@@ -136,13 +132,13 @@ class OcdsSource(SourceBase):
         return _jmespath(value)
 
 
-class Listing(_Strict):
+class Listing(Strict):
     item_links: str  # selector yielding the detail page links
     next_page: str | None = None  # selector yielding the next listing page link
     max_pages: int = Field(default=50, ge=1, le=10_000)  # listing pages followed in one run
 
 
-class HtmlFields(_Strict):
+class HtmlFields(Strict):
     """Selectors on the detail page; a field without one falls back to page metadata."""
 
     title: str | None = None
@@ -162,7 +158,7 @@ class HtmlSource(SourceBase):
     fields: HtmlFields = HtmlFields()
 
 
-class ApiFields(_Strict):
+class ApiFields(Strict):
     """JMESPath expressions (a dotted path is one) evaluated on each record."""
 
     url: str
@@ -184,7 +180,7 @@ class ApiFields(_Strict):
         return _jmespath(value)
 
 
-class Pagination(_Strict):
+class Pagination(Strict):
     """How to ask for the next page of an API."""
 
     style: Literal["none", "page", "offset", "cursor", "next_link"] = "none"
@@ -232,7 +228,7 @@ class ApiSource(SourceBase):
 Source = Annotated[FeedSource | OcdsSource | HtmlSource | ApiSource, Field(discriminator="type")]
 
 
-class Catalogue(_Strict):
+class Catalogue(Strict):
     crawler: CrawlerOptions = CrawlerOptions()
     sources: list[Source] = Field(min_length=1)
 
@@ -247,12 +243,23 @@ class Catalogue(_Strict):
         return sources
 
 
-def load_catalogue(path: Path | str = DEFAULT_SOURCES, base_url: str | None = None) -> Catalogue:
-    """Load and validate the catalogue; raise ConfigError naming file, line and field."""
-    return load_model(path, Catalogue, context={"base_url": base_url})
+def default_sources() -> Path:
+    """sources.yaml in the configuration directory."""
+    return config_file("sources.yaml")
 
 
-def load_sources(path: Path | str = DEFAULT_SOURCES, base_url: str | None = None) -> list[Source]:
+def demo_sources() -> Path:
+    """The bundled demo site's catalogue, with URLs relative to wherever the site is served."""
+    return config_file("demo/sources.yaml")
+
+
+def load_catalogue(path: Path | str | None = None, base_url: str | None = None) -> Catalogue:
+    """Load and validate the catalogue (default: sources.yaml in the configuration directory);
+    raise ConfigError naming file, line and field."""
+    return load_model(path or default_sources(), Catalogue, context={"base_url": base_url})
+
+
+def load_sources(path: Path | str | None = None, base_url: str | None = None) -> list[Source]:
     """The validated sources of a catalogue."""
     return load_catalogue(path, base_url).sources
 

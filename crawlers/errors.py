@@ -1,7 +1,9 @@
 """Errors of the crawl, under one root class."""
 
+from core.errors import ObservatorioError
 
-class CrawlError(Exception):
+
+class CrawlError(ObservatorioError):
     """Root of the errors a crawl reports for one page or file and then goes on."""
 
 

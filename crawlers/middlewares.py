@@ -1,35 +1,15 @@
-"""Downloader middlewares: HTTP status counts for source health, retries that wait."""
+"""Downloader middlewares: retries that wait (HTTP status counts are Scrapy's DownloaderStats)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
-from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
-
-STATUS_STAT = "observatorio/http_status/"
-
-
-class HttpStatusMiddleware:
-    """Count every HTTP response by status, retried ones included, for the source's health."""
-
-    def __init__(self, stats: StatsCollector):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> HttpStatusMiddleware:
-        return cls(crawler.stats)
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        if response.url.startswith(("http://", "https://")):  # not the OCDS spider's data: request
-            self.stats.inc_value(f"{STATUS_STAT}{response.status}")
-        return response
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

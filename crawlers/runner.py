@@ -13,15 +13,16 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from search.backend import SearchBackend
-from search.health import HealthStore, SourceRun
 
 from . import settings as default_settings
 from .config import CrawlerOptions, SourceBase
-from .middlewares import STATUS_STAT as STATUS
+from .health import HealthStore, SourceRun
 from .spiders import SPIDERS
 from .state import CrawlState
 
 logger = logging.getLogger(__name__)
+STATUS = "downloader/response_status_count/"
+INTERNAL_REQUESTS = "observatorio/internal_requests"  # data: requests that hand items to the pipelines
 
 
 def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore,
@@ -93,6 +94,17 @@ def _count_failures(crawler: Crawler) -> None:
     crawler.signals.connect(on_error, signal=signals.item_error, weak=False)
 
 
+def _http_statuses(stats: dict[str, Any]) -> dict[str, int]:
+    """Responses by status as DownloaderStats counts them, less the spider's own `data:` requests."""
+    counts = {key.removeprefix(STATUS): n for key, n in stats.items() if key.startswith(STATUS)}
+    internal = stats.get(INTERNAL_REQUESTS, 0)
+    if internal:
+        counts["200"] -= internal
+        if not counts["200"]:
+            del counts["200"]
+    return counts
+
+
 def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
     stats = crawler.stats.get_stats()
     now = datetime.now(UTC)
@@ -107,6 +119,6 @@ def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
         updated=stats.get("observatorio/updated", 0),
         unchanged=stats.get("observatorio/unchanged", 0),
         failed=stats.get("observatorio/failed", 0) + stats.get("observatorio/invalid", 0),
-        http_statuses={k.removeprefix(STATUS): v for k, v in stats.items() if k.startswith(STATUS)},
+        http_statuses=_http_statuses(stats),
         errors=errors,
     )

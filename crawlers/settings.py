@@ -1,6 +1,7 @@
 """Scrapy settings for every source; grouped, each with Scrapy's default and why it changed.
 
-The `crawler:` block of sources.yaml and each source's own keys override some of these per
+The values a publisher may care about are the defaults of the `crawler:` block of sources.yaml
+(`CrawlerOptions`), written once there; the block and each source's own keys override them per
 run (see `source_settings`); tests and the demo override them again from the command side.
 """
 
@@ -8,38 +9,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import CrawlerOptions
+
+_OPTIONS = CrawlerOptions()
+
 BOT_NAME = "observatorio"
 SPIDER_MODULES = ["crawlers.spiders"]
 
 # -- Politeness --------------------------------------------------------------------------
 # Default "Scrapy/VERSION (+https://scrapy.org)": publishers should see who crawls them.
-USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
+USER_AGENT = _OPTIONS.user_agent
 # Default False in Scrapy itself (True in the project template): we always obey robots.txt.
 ROBOTSTXT_OBEY = True
 # Default 8: public bodies run small servers.
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
+CONCURRENT_REQUESTS_PER_DOMAIN = _OPTIONS.concurrent_per_domain
 # Default False: adapt the delay to how fast each server answers.
-AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_ENABLED = _OPTIONS.autothrottle
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # -- Robustness --------------------------------------------------------------------------
 # Default 180 s: a source that does not answer in 30 s is failing for this run.
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = _OPTIONS.timeout
 # Default 1 GiB / warn at 32 MiB: a notice page or feed beyond 20 MiB is a mistake.
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = int(_OPTIONS.max_response_mb * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 # Default 2 retries, at once; 429 added to the default codes. Ours wait between tries
 # (Retry-After, else RETRY_BACKOFF seconds doubling, at most RETRY_MAX_WAIT).
-RETRY_TIMES = 3
+RETRY_TIMES = _OPTIONS.retries
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-RETRY_BACKOFF = 2.0
-RETRY_MAX_WAIT = 120.0
+RETRY_BACKOFF = _OPTIONS.retry_backoff
+RETRY_MAX_WAIT = _OPTIONS.max_retry_wait
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
-    "crawlers.middlewares.HttpStatusMiddleware": 860,  # next to the downloader: sees every response
 }
+# Scrapy's DownloaderStats (on by default, next to the downloader) counts every response by
+# status, retried ones included: the source health's HTTP statuses.
+DOWNLOADER_STATS = True
 
 # -- Output ------------------------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from search.statefile import StateFile
+from core.statefile import StateFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from core.text import fold
+
 from .dates import DateMention, find_dates
-from .text import fold
 
 STRONG = re.compile(
     r"fecha\s+limite|fecha\s+de\s+cierre|fecha\s+y\s+hora\s+de\s+(?:cierre|apertura\s+de\s+ofertas)"

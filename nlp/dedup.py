@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .text import fold
+from core.text import fold
 
 THRESHOLD = 0.25  # combined overlap at which two records are the same item
 EMBEDDING_FLOOR = 0.8  # cosine above which closeness adds to the overlap

@@ -10,7 +10,7 @@ from typing import Any
 
 import spacy
 
-from search.document import LOCAL_TZ
+from core.clock import LOCAL_TZ
 
 from . import embeddings
 from .dates import parse_date

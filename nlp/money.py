@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from price_parser import Price
 
-from .text import fold
+from core.text import fold
 
 CURRENCIES = {"₡": "CRC", "¢": "CRC", "crc": "CRC", "colones": "CRC", "colon": "CRC",
               "ca$": "CAD", "cad": "CAD", "dolares canadienses": "CAD", "canadian dollars": "CAD",

@@ -11,7 +11,9 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-from .text import fold, hyphens_as_spaces
+from core.text import fold
+
+from .text import hyphens_as_spaces
 
 # Regular plurals of words the lookup tables do not know ("drones", "chatbots", "LLMs").
 PLURAL = {"es": re.compile(r"(?<=[a-záéíóúñ]{3})(?:(?<=[rnld])es|(?<![sui])s)$"),

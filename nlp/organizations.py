@@ -6,32 +6,29 @@ from functools import cache
 from pathlib import Path
 
 import spacy
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from search.yamlfile import LocatedError, load_model
+from core.models import Strict
+from core.paths import config_file
+from core.yamlfile import LocatedError, load_model
 
 from .normalizer import pattern_docs
 
-DEFAULT_GAZETTEER = Path(__file__).resolve().parent.parent / "config" / "organizations.yaml"
 # Trained spaCy pipelines used for NER when one is installed; none is required.
 TRAINED_PIPELINES = {"es": ("es_core_news_md", "es_core_news_sm"), "en": ("en_core_web_md", "en_core_web_sm")}
 NER_LABELS = {"ORG"}
 
 
-class Organization(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Organization(Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = []
 
 
-class Gazetteer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Gazetteer(Strict):
     organizations: list[Organization]
 
     @field_validator("organizations")
@@ -46,10 +43,10 @@ class Gazetteer(BaseModel):
         return organizations
 
 
-@Language.factory("obs_organizations", requires=["token.norm"],
-                  default_config={"gazetteer_path": str(DEFAULT_GAZETTEER)})
+@Language.factory("obs_organizations", requires=["token.norm"], default_config={"gazetteer_path": ""})
 def make_organization_finder(nlp: Language, name: str, gazetteer_path: str) -> OrganizationFinder:
-    return OrganizationFinder(nlp, load_model(gazetteer_path, Gazetteer))
+    """`gazetteer_path` "" is organizations.yaml in the configuration directory."""
+    return OrganizationFinder(nlp, load_model(gazetteer_path or config_file("organizations.yaml"), Gazetteer))
 
 
 class OrganizationFinder:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from search.yamlfile import ConfigError, LocatedError, load_model
+from core.errors import ConfigError
+from core.models import Strict
+from core.paths import config_file
+from core.text import fold
+from core.yamlfile import LocatedError, load_model
 
 from .normalizer import phrase_norms
-from .text import fold
-
-DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "config" / "topics.yaml"
 
 __all__ = ["ConfigError", "Taxonomy", "Topic", "load_taxonomy"]
 
@@ -24,16 +25,12 @@ TOO_GENERIC = {"seguridad", "dato", "datos", "nube", "red", "cadena", "plataform
                "server", "conectividad", "connectivity"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Localized(_Strict):
+class Localized(Strict):
     es: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
 
-class Phrases(_Strict):
+class Phrases(Strict):
     es: list[str] = []
     en: list[str] = []
 
@@ -47,7 +44,7 @@ class Sector(Phrases):
     technologies: list[str] = Field(min_length=1)
 
 
-class Topic(_Strict):
+class Topic(Strict):
     slug: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Localized
     description: Localized
@@ -87,7 +84,7 @@ class Topic(_Strict):
         return self
 
 
-class Taxonomy(_Strict):
+class Taxonomy(Strict):
     topics: list[Topic] = Field(min_length=1)
 
     @field_validator("topics")
@@ -117,6 +114,12 @@ def _contains(keyword: tuple[str, ...], excluded: tuple[str, ...]) -> bool:
     return any(keyword[i:i + size] == excluded for i in range(len(keyword) - size + 1))
 
 
-def load_taxonomy(path: Path | str = DEFAULT_TAXONOMY) -> Taxonomy:
-    """Load and validate the taxonomy; raise ConfigError naming file, line and field."""
-    return load_model(path, Taxonomy)
+def default_taxonomy() -> Path:
+    """topics.yaml in the configuration directory."""
+    return config_file("topics.yaml")
+
+
+def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
+    """Load and validate the taxonomy (default: the configured one); raise ConfigError naming
+    file, line and field."""
+    return load_model(path or default_taxonomy(), Taxonomy)

@@ -1,17 +1,10 @@
-"""Text normalisation shared by every matcher: lower case, no diacritics."""
+"""Word joiners read as spaces, for every matcher (folding itself is core.text.fold)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 WORD_JOINER = re.compile(r"(?<=[^\W\d_])[-‐‑/](?=[^\W\d_])")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics, so "Tecnología" and "tecnologia" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def hyphens_as_spaces(text: str) -> str:

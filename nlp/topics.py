@@ -9,7 +9,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .normalizer import pattern_docs
-from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 
 TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
 SECTOR_CONTEXT = 2.0  # sector words needed (a title mention counts twice) for a sector topic
@@ -18,11 +18,12 @@ SECTOR_CONTEXT = 2.0  # sector words needed (a title mention counts twice) for a
 @Language.factory(
     "obs_topics",
     requires=["token.norm"],
-    default_config={"taxonomy_path": str(DEFAULT_TAXONOMY), "threshold": 0.5,
+    default_config={"taxonomy_path": "", "threshold": 0.5,
                     "similarity_floor": 0.22, "similarity_ceiling": 0.5},
 )
 def make_topic_tagger(nlp: Language, name: str, taxonomy_path: str, threshold: float,
                       similarity_floor: float, similarity_ceiling: float) -> TopicTagger:
+    """`taxonomy_path` "" is topics.yaml in the configuration directory."""
     return TopicTagger(nlp, load_taxonomy(taxonomy_path), threshold,
                        (similarity_floor, similarity_ceiling))
 

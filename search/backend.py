@@ -8,7 +8,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 from .document import Document
 from .errors import BackendUnavailable, NotSupported
@@ -111,11 +110,6 @@ class SearchBackend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional: most backends have nothing to release
         """Release connections; the backend is unusable afterwards."""
-
-
-def data_dir() -> Path:
-    """Where the embedded index, crawl state and source health live."""
-    return Path(os.environ.get("OBSERVATORIO_DATA_DIR") or "data")
 
 
 def get_backend(name: str | None = None, **options) -> SearchBackend:

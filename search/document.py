@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-__all__ = ["Amount", "Attachment", "Document", "Kind", "ValidationError", "document_id"]
+from core import clock
+from core.clock import LOCAL_TZ
 
-# Deadlines given as a bare date close at the end of that day in Costa Rica.
-LOCAL_TZ = timezone(timedelta(hours=-6), "America/Costa_Rica")
+__all__ = ["Amount", "Attachment", "Document", "Kind", "ValidationError", "document_id"]
 
 
 class Kind(StrEnum):
@@ -89,14 +89,14 @@ class Document(BaseModel):
 
     @property
     def deadline_at(self) -> datetime | None:
-        """The deadline as a UTC instant: a bare date closes at 23:59:59 Costa Rica time."""
+        """The deadline as a UTC instant: a bare date closes at the end of that day in Costa Rica."""
         if self.deadline is None or isinstance(self.deadline, datetime):
             return self.deadline
         return datetime.combine(self.deadline, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
 
     def is_open(self, now: datetime | None = None) -> bool:
         at = self.deadline_at
-        return at is not None and at >= (now or datetime.now(UTC))
+        return at is not None and at >= (now or clock.now())
 
     def searchable_text(self) -> str:
         """Everything a keyword search should find: body and attachment text."""

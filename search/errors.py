@@ -1,8 +1,13 @@
 """Errors raised by the search layer, under one root class."""
 
+from core.errors import EXIT_USAGE, ObservatorioError
 
-class SearchError(Exception):
-    """Root of every error the search layer raises on purpose."""
+
+class SearchError(ObservatorioError):
+    """Root of every error the search layer raises on purpose: a bad query, a backend that
+    cannot be loaded or reached, a refused write (the CLI exits 2, as the README says)."""
+
+    exit_code = EXIT_USAGE
 
 
 class InvalidQuery(SearchError, ValueError):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
+from core import clock
+
 from .fts import Term, parse_terms
 from .query import FACET_SIZE, SearchQuery
 
@@ -84,7 +86,7 @@ def filters(query: SearchQuery) -> list[dict]:
         found.append({"bool": {"must_not": {"exists": {"field": "duplicate_of"}}}})
     found.extend({"term": {"topics": topic}} for topic in query.topic)  # every topic must apply
     if query.open:
-        found.append({"range": {"deadline_at": {"gte": _iso(datetime.now(UTC))}}})
+        found.append({"range": {"deadline_at": {"gte": _iso(clock.now())}}})
     for field, start, end in (("published", query.published_from, query.published_to),
                               ("deadline_at", query.deadline_from, query.deadline_to)):
         bounds = {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
+
+from core.text import fold
 
 from .fts import Term, parse_terms
 
@@ -18,20 +19,14 @@ TOKEN = re.compile(r"\w+")
 SNIPPET_TOKENS = 24
 
 
-@lru_cache(maxsize=100_000)
-def fold(word: str) -> str:
-    """Lowercase without diacritics: "Tecnología" → "tecnologia"."""
-    word = word.lower()
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+fold_word = lru_cache(maxsize=100_000)(fold)  # a page's snippets fold the same words again and again
 
 
 def highlight(text: str, q: str, snippet: bool = False) -> str:
     """`text` escaped with <mark> around each match of `q`; "" when nothing matches. A snippet
     keeps about SNIPPET_TOKENS words around the first match, with … where it cuts."""
     tokens = list(TOKEN.finditer(text))
-    marked = _matches([fold(t.group()) for t in tokens], [t for t in parse_terms(q) if not t.negative])
+    marked = _matches([fold_word(t.group()) for t in tokens], [t for t in parse_terms(q) if not t.negative])
     if not marked:
         return ""
     first, last = 0, len(tokens)
@@ -55,9 +50,9 @@ def _matches(folded: list[str], terms: list[Term]) -> set[int]:
     """Indexes of the tokens that match a word, a prefix or a whole phrase."""
     marked: set[int] = set()
     for term in terms:
-        words = [fold(w) for w in term.words]
+        words = [fold_word(w) for w in term.words]
         if term.prefix:
-            stem = fold(term.prefix)
+            stem = fold_word(term.prefix)
             marked.update(i for i, token in enumerate(folded) if token.startswith(stem))
             continue
         for i in range(len(folded) - len(words) + 1):

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .document import Document, Kind
 from .errors import InvalidQuery
+from .params import RequestModel, Slugs, Terms, split_terms
 
-SORTS = ("relevance", "published", "deadline")
-MODES = ("keyword", "semantic", "hybrid")
 FACETS = ("topic", "kind", "source", "lang")
 FACET_SIZE = 100  # values counted per facet, most frequent first
 MAX_SIZE = 100
 MAX_DEPTH = 10_000  # page * size beyond this is refused: deep paging belongs to export
 
 
-@dataclass(frozen=True)
-class SearchQuery:
-    """A validated search: free text plus filters, sort and page."""
+class SearchQuery(RequestModel):
+    """A validated search: free text plus filters, sort and page (GET /api/search, the feeds,
+    `observatorio search`)."""
 
-    q: str = ""
-    topic: tuple[str, ...] = ()
-    kind: tuple[str, ...] = ()
-    lang: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    country: tuple[str, ...] = ()
+    q: str = Field(default="", max_length=500)
+    topic: Slugs = Field(default=(), description="taxonomy slugs; all must apply")
+    kind: Annotated[tuple[Kind, ...], BeforeValidator(split_terms)] = ()
+    lang: Terms = ()
+    source: Terms = ()
+    country: Terms = ()
     open: bool = False
     published_from: date | None = None
     published_to: date | None = None
@@ -36,31 +37,21 @@ class SearchQuery:
     # Copies of a document found elsewhere (duplicate_of set) are left out unless asked for,
     # so that a call published by two sources shows up once; duplicate_of lists one's copies.
     duplicates: bool = False
-    duplicate_of: tuple[str, ...] = ()
-    sort: str = "relevance"
-    page: int = 1
-    size: int = 20
+    duplicate_of: Terms = ()
+    sort: Literal["relevance", "published", "deadline"] = "relevance"
+    page: int = Field(default=1, ge=1)
+    size: int = Field(default=20, ge=1, le=MAX_SIZE)
     # None = automatic: hybrid when the caller supplied a query vector, else keyword.
-    mode: str | None = None
-    # The embedding of `q`, computed by the caller (search never imports nlp); not a URL parameter.
-    vector: tuple[float, ...] | None = field(default=None, repr=False)
+    mode: Literal["keyword", "semantic", "hybrid"] | None = Field(
+        default=None, description="default: hybrid when embeddings are on, else keyword")
+    # The embedding of `q`, computed by the caller (search never imports nlp); not a parameter.
+    vector: SkipJsonSchema[tuple[float, ...] | None] = Field(default=None, exclude=True, repr=False)
 
-    def __post_init__(self) -> None:
-        if len(self.q) > 500:
-            raise InvalidQuery("q", "is longer than 500 characters")
-        if self.sort not in SORTS:
-            raise InvalidQuery("sort", f"must be one of {', '.join(SORTS)}")
-        if self.mode is not None and self.mode not in MODES:
-            raise InvalidQuery("mode", f"must be one of {', '.join(MODES)}")
-        if not 1 <= self.size <= MAX_SIZE:
-            raise InvalidQuery("size", f"must be between 1 and {MAX_SIZE}")
-        if self.page < 1:
-            raise InvalidQuery("page", "must be 1 or more")
+    @model_validator(mode="after")
+    def _not_too_deep(self) -> SearchQuery:
         if self.page * self.size > MAX_DEPTH:
             raise InvalidQuery("page", f"goes deeper than {MAX_DEPTH} results; narrow the search")
-        bad_kinds = set(self.kind) - set(Kind)
-        if bad_kinds:
-            raise InvalidQuery("kind", f"unknown kind {sorted(bad_kinds)[0]!r}")
+        return self
 
     @property
     def hides_copies(self) -> bool:
@@ -89,60 +80,9 @@ class SearchQuery:
                                "was given (is OBSERVATORIO_EMBEDDING_MODEL none?)")
         return self.vector
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> SearchQuery:
-        """Build from request-like parameters (a string or a list of strings each); raise InvalidQuery."""
-        values: dict[str, Any] = {}
-        for name, raw in params.items():
-            parse = PARAMETERS.get(name)
-            if parse is None:
-                raise InvalidQuery(name, "is not a known parameter")
-            items = [str(v).strip() for v in (raw if isinstance(raw, list | tuple) else [raw])]
-            items = [v for v in items if v]
-            if items:
-                values[name] = parse(name, items)
-        return cls(**values)
-
-
-def _list(name: str, items: list[str]) -> tuple[str, ...]:
-    """Repeated parameters and comma-separated values both work: ?topic=ai&topic=iot or ?topic=ai,iot."""
-    return tuple(dict.fromkeys(s.strip() for v in items for s in v.split(",") if s.strip()))
-
-
-def _text(name: str, items: list[str]) -> str:
-    return items[-1]
-
-
-def _bool(name: str, items: list[str]) -> bool:
-    text = items[-1].lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise InvalidQuery(name, "must be true or false")
-
-
-def _int(name: str, items: list[str]) -> int:
-    try:
-        return int(items[-1])
-    except ValueError:
-        raise InvalidQuery(name, "must be an integer") from None
-
-
-def _date(name: str, items: list[str]) -> date:
-    try:
-        return date.fromisoformat(items[-1])
-    except ValueError:
-        raise InvalidQuery(name, "must be a date as YYYY-MM-DD") from None
-
-
-# The parameters a request may carry, and how each is read (`vector` is never one of them).
-PARAMETERS = {
-    "q": _text, "sort": _text, "mode": _text,
-    "topic": _list, "kind": _list, "lang": _list, "source": _list, "country": _list,
-    "open": _bool, "duplicates": _bool, "duplicate_of": _list, "page": _int, "size": _int,
-    "published_from": _date, "published_to": _date, "deadline_from": _date, "deadline_to": _date,
-}
+    def but(self, **changes: Any) -> SearchQuery:
+        """The same search with some values changed (changes made by code, not validated again)."""
+        return self.model_copy(update=changes)
 
 
 # Every stored document, copies included: what exports and migrations read.

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import SearchBackend, data_dir
+from core.paths import data_dir
+
+from .backend import SearchBackend
 from .columns import CACHE, FacetColumns, VectorMatrix
 from .document import Document
 from .errors import BackendUnavailable, InvalidQuery

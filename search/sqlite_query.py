@@ -10,6 +10,8 @@ from datetime import UTC, datetime, time
 
 import numpy as np
 
+from core import clock
+
 from .fts import fts_match
 from .query import SearchQuery
 
@@ -66,7 +68,7 @@ def filters(query: SearchQuery) -> Compiled:
     for topic in query.topic:  # every selected topic must apply
         compiled.add("d.rowid IN (SELECT rowid FROM document_topics WHERE topic = ?)", topic)
     if query.open:
-        compiled.add("d.deadline_at >= ?", iso(datetime.now(UTC)))
+        compiled.add("d.deadline_at >= ?", iso(clock.now()))
     for column, start, end in (("d.published", query.published_from, query.published_to),
                                ("d.deadline_at", query.deadline_from, query.deadline_to)):
         if start:

@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from core import clock
 from tests.helpers import FIXTURES
 
 # Keyword-only NLP unless a test asks for embeddings: loading torch costs seconds per process.
 os.environ.setdefault("OBSERVATORIO_EMBEDDING_MODEL", "none")
+# One instant for the whole run, in this process and every process it starts (core.clock): no
+# result depends on the hour the suite runs at or on crossing midnight while it runs. Set it
+# yourself to try an hour, e.g. OBSERVATORIO_CLOCK=2026-12-03T23:59:30-06:00 scripts/test.
+os.environ.setdefault("OBSERVATORIO_CLOCK", clock.now().isoformat())
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
-from search.backend import data_dir
+from core.paths import data_dir
 
 from . import (
     admin,

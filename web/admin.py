@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
-from search.health import HealthStore
-from search.yamlfile import ConfigError
+from core.yamlfile import ConfigError
+from crawlers.health import HealthStore
 
 from .crawl_jobs import AlreadyRunning, CrawlJobs
 from .labels import taxonomy_path, taxonomy_status
@@ -87,9 +87,9 @@ def crawl_jobs() -> CrawlJobs:
 
 def load_catalogue():
     """The configured sources and None, or an empty list and the error naming file and line."""
-    from crawlers.config import DEFAULT_SOURCES, load_sources
+    from crawlers.config import default_sources, load_sources
 
-    path = current_app.config.get("SOURCES_FILE") or DEFAULT_SOURCES
+    path = current_app.config.get("SOURCES_FILE") or default_sources()
     try:
         return path, load_sources(path), None
     except ConfigError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify
 
 from search.errors import InvalidQuery, NotSupported
 
@@ -10,7 +10,8 @@ from .backend import get_backend, with_query_vector
 from .labels import get_topic, taxonomy_topics
 from .openapi import openapi_document
 from .params import search_query
-from .trends import weekly_trends, weeks_param
+from .requests import TrendsQuery, from_request
+from .trends import weekly_trends
 
 bp = Blueprint("api", __name__)
 
@@ -38,17 +39,12 @@ def item(doc_id: str):
 
 @bp.get("/api/trends")
 def trends():
-    unknown = sorted(set(request.args) - {"weeks", "topic"})
-    if unknown:
-        raise InvalidQuery(unknown[0], "is not a known parameter")
-    weeks = weeks_param(request.args)
-    topics = tuple(dict.fromkeys(t.strip() for v in request.args.getlist("topic") for t in v.split(",")
-                                 if t.strip()))
-    for slug in topics:
+    query = from_request(TrendsQuery)
+    for slug in query.topic:
         if get_topic(slug) is None:
             raise InvalidQuery("topic", f"unknown topic {slug[:64]!r}")
     try:
-        result = weekly_trends(get_backend(), weeks, topics)
+        result = weekly_trends(get_backend(), query.weeks, query.topic)
     except NotSupported as exc:
         abort(501, description=str(exc))
     return jsonify({

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 from flask import Flask, current_app, g
@@ -33,7 +32,7 @@ def with_query_vector(query: SearchQuery) -> SearchQuery:
             raise InvalidQuery("mode", f"{query.mode} search needs embeddings, and "
                                "OBSERVATORIO_EMBEDDING_MODEL is none")
         return query
-    return replace(query, vector=query_vector(embeddings.model_name(), query.q))
+    return query.but(vector=query_vector(embeddings.model_name(), query.q))
 
 
 @lru_cache(maxsize=1024)

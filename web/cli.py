@@ -7,16 +7,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from search.errors import SearchError
-
-USAGE_ERROR = 2
+from core.errors import EXIT_USAGE, ObservatorioError
+from search.params import RequestModel
+from search.query import SearchQuery
 
 
 class Parser(argparse.ArgumentParser):
     """Report a bad argument in one line, without a usage block."""
 
     def error(self, message: str):
-        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> Parser:
@@ -34,15 +34,10 @@ def build_parser() -> Parser:
 
     command("enrich", run_enrich, "Annotate JSON lines from stdin, write JSON lines to stdout.")
 
-    search = command("search", run_search, "Search the index (an empty QUERY lists everything).")
-    search.add_argument("query", metavar="QUERY", nargs="?", default="")
-    search.add_argument("--topic", action="append", default=[])
-    search.add_argument("--kind", action="append", default=[])
-    search.add_argument("--source", action="append", default=[])
-    search.add_argument("--open", action="store_true", help="only open calls and tenders")
-    search.add_argument("--size", type=int, default=10)
-    search.add_argument("--mode", choices=("keyword", "semantic", "hybrid"),
-                        help="default: hybrid when embeddings are on, else keyword")
+    search = command("search", run_search, "Search the index (an empty QUERY lists everything), "
+                     "with every parameter of GET /api/search under the same name.")
+    search.add_argument("q", metavar="QUERY", nargs="?", default="")
+    add_parameters(search, SearchQuery, skip=("q",))
     search.add_argument("--json", action="store_true", help="print the JSON of GET /api/search")
 
     command("reindex", run_reindex, "Rebuild the search index from the stored documents, "
@@ -73,24 +68,45 @@ def build_parser() -> Parser:
     return parser
 
 
+def add_parameters(parser: Parser, model: type[RequestModel], skip: tuple[str, ...] = ()) -> None:
+    """One option per request parameter, named as in the API: a flag for a boolean, repeatable
+    for a list; values are validated by the model itself, with the API's messages."""
+    for name in model.parameters():
+        if name in skip:
+            continue
+        info = model.model_fields[name]
+        flags = dict.fromkeys([f"--{name}", f"--{name.replace('_', '-')}"])
+        if info.annotation is bool:
+            parser.add_argument(*flags, dest=name, action="store_true", default=None, help=info.description)
+        else:
+            parser.add_argument(*flags, dest=name, metavar=name.upper(), help=info.description,
+                                action="append" if model.is_list(name) else "store")
+
+
+def parameters_of(args: argparse.Namespace, model: type[RequestModel]) -> dict:
+    """The request parameters given on the command line, as a query string would carry them."""
+    return {name: str(value).lower() if isinstance(value, bool) else value
+            for name in model.parameters() if (value := getattr(args, name, None)) not in (None, [])}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0
-    except SearchError as exc:  # configuration errors, unreachable backends, bad queries
+    except ObservatorioError as exc:  # each error class says which exit code it means
         print(f"observatorio {args.command}: error: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 
 
 def run_crawl(args) -> int:
-    from crawlers.config import DEFAULT_SOURCES, load_catalogue, select
+    from crawlers.config import load_catalogue, select
     from nlp.taxonomy import load_taxonomy
 
     from .commands import crawl_and_report
 
-    catalogue = load_catalogue(args.sources or DEFAULT_SOURCES)
+    catalogue = load_catalogue(args.sources)
     sources = select(catalogue.sources, args.source)
     load_taxonomy()  # refuse to start on a broken taxonomy rather than fail every batch
     crawl_and_report(sources, options=catalogue.crawler)
@@ -105,12 +121,10 @@ def run_enrich(args) -> int:
 
 def run_search(args) -> int:
     from search.backend import get_backend
-    from search.query import SearchQuery
 
     from .backend import with_query_vector
 
-    query = SearchQuery(q=args.query, topic=tuple(args.topic), kind=tuple(args.kind),
-                        source=tuple(args.source), open=args.open, size=args.size, mode=args.mode)
+    query = SearchQuery.from_params(parameters_of(args, SearchQuery))
     result = get_backend().search(with_query_vector(query))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -138,7 +152,7 @@ def run_migrate(args) -> int:
     source_name = args.source or ("sqlite" if args.to == "elasticsearch" else "elasticsearch")
     if source_name == args.to:
         print(f"observatorio migrate: error: --from and --to are both {args.to}", file=sys.stderr)
-        return USAGE_ERROR
+        return EXIT_USAGE
     source, target = get_backend(source_name), get_backend(args.to)
     total = source.count()
     report = migrate(source, target, lambda n: print(f"  {n}/{total} copied", file=sys.stderr, flush=True))
@@ -163,19 +177,20 @@ def run_demo(args) -> int:
 
 def run_digest(args) -> int:
     from .commands import print_digest, send_digest
+    from .requests import TopicFilter
 
     if args.send:
         return send_digest(args.week, args.subscribers)
-    print_digest(args.week, args.format, tuple(args.topic))
+    print_digest(args.week, args.format, TopicFilter(topic=tuple(args.topic)).topic)
     return 0
 
 
 def run_sources(args) -> int:
-    from crawlers.config import DEFAULT_SOURCES, load_sources
+    from crawlers.config import load_sources
 
     from .commands import print_sources
 
-    print_sources(load_sources(args.sources or DEFAULT_SOURCES))
+    print_sources(load_sources(args.sources))
     return 0
 
 

@@ -8,8 +8,10 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from search.backend import data_dir, get_backend
-from search.health import HealthStore, SourceRun
+from core.errors import ConfigError
+from core.paths import config_file, data_dir
+from crawlers.health import HealthStore, SourceRun
+from search.backend import get_backend
 
 ENRICH_BATCH = 64
 # The demo site is ours and on loopback: no need to be gentle with it.
@@ -86,14 +88,14 @@ def serve(host: str, port: int, config: dict[str, Any] | None = None) -> None:
 
 def demo(host: str, port: int) -> None:
     """Serve the bundled demo site, crawl it into the data directory, then serve the UI."""
-    from crawlers.config import DEMO_SOURCES, load_sources
+    from crawlers.config import demo_sources, load_sources
 
     from .demo_site import DemoSite
 
     site = DemoSite()
     base_url = site.start()
     print(f"Demo sources served at {base_url}", flush=True)
-    sources = load_sources(DEMO_SOURCES, base_url=base_url)
+    sources = load_sources(demo_sources(), base_url=base_url)
     crawl_and_report(sources, DEMO_CRAWL_SETTINGS)
     # The admin's "run now" starts `observatorio crawl --sources FILE`: give it absolute URLs.
     catalogue = write_catalogue(sources, data_dir() / "demo-sources.yaml")
@@ -152,7 +154,7 @@ def print_digest(week: str | None, fmt: str, topics: tuple[str, ...] = (),
     from . import create_app
     from .digest import build_digest, render
 
-    with create_app().test_request_context():
+    with create_app().app_context():  # templates and labels, no request
         print(render(build_digest(get_backend(), week, topics), fmt), file=out)
 
 
@@ -162,13 +164,14 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
 
     from . import create_app, mail
     from .digest import build_digest, render
-    from .subscribers import DEFAULT_SUBSCRIBERS, digest_message, load_subscribers
+    from .subscribers import digest_message, load_subscribers
 
-    subscribers = load_subscribers(subscribers_file or DEFAULT_SUBSCRIBERS)
+    mail.smtp_settings()  # a missing or malformed OBSERVATORIO_SMTP_URL stops us before any work
+    subscribers = load_subscribers(subscribers_file)
     if not subscribers:
-        raise mail.MailError("no subscribers: add them to config/subscribers.yaml")
+        raise ConfigError(subscribers_file or config_file("subscribers.yaml"), None, "no subscribers yet")
     backend, messages, digests = get_backend(), [], {}
-    with create_app().test_request_context():
+    with create_app().app_context():  # templates and labels, no request
         for subscriber in subscribers:
             if subscriber.topics not in digests:  # one digest per set of topics, not per person
                 digests[subscriber.topics] = build_digest(backend, week, subscriber.topics)

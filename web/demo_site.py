@@ -1,8 +1,9 @@
 """Serve the bundled demo site over local HTTP, rendering dates relative to `today`.
 
 `observatorio demo` and the end-to-end tests crawl it like real sources (RSS, Atom, OCDS, HTML).
-Items live once in ``config/demo/items.yaml`` with dates as day offsets and every format is
-rendered from them per request, so on any day the board has open calls and trends have history.
+Items live once in ``demo/items.yaml`` of the configuration directory, with dates as day
+offsets, and every format is rendered from them per request, so on any day the board has open
+calls and trends have history.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import threading
 import uuid
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,8 +21,11 @@ import jinja2
 import yaml
 from markupsafe import escape
 
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "config" / "demo"
-CR = dt.timezone(dt.timedelta(hours=-6))  # Costa Rica keeps UTC-6 all year
+from core import clock
+from core.httpd import BackgroundServer
+from core.money import SYMBOLS
+from core.paths import config_file
+
 MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
          "octubre", "noviembre", "diciembre"]
 DIAS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
@@ -43,7 +46,6 @@ DATE_HELPERS = {  # for the item texts and the page templates
 CONTENT_TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
                  ".json": "application/json", ".txt": "text/plain", ".html": "text/html"}
 FEED_TEMPLATES = {"rss": "rss.xml", "atom": "atom.xml", "ocds": "releases.json"}
-CURRENCY_SIGNS = {"CRC": "₡", "USD": "US$", "EUR": "€", "CAD": "CA$"}
 
 
 def _weekday(today: dt.date, offset: int, step: int) -> dt.date:
@@ -68,7 +70,7 @@ def _html(text: str) -> str:
 
 def _money(amount: dict, lang: str) -> str:
     digits = f"{amount['value']:,.0f}"
-    sign = CURRENCY_SIGNS.get(amount["currency"], amount["currency"] + " ")
+    sign = SYMBOLS.get(amount["currency"], amount["currency"] + " ")
     return sign + (digits if lang == "en" else digits.replace(",", "."))
 
 
@@ -77,7 +79,7 @@ class DemoSite:
 
     def __init__(self, root: Path | None = None, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 0):
-        self.root, self.today, self.host, self.port = Path(root or DEFAULT_ROOT), today, host, port
+        self.root, self.today, self.host, self.port = Path(root or config_file("demo")), today, host, port
         data = yaml.safe_load((self.root / "items.yaml").read_text(encoding="utf-8"))
         self.channels = {name: {**ch, "name": name} for name, ch in data["channels"].items()}
         self.items, self.topic_labels = data["items"], data["topic_labels"]
@@ -91,27 +93,24 @@ class DemoSite:
                                    f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}")
         self._pages.filters.update(rfc822=format_datetime, rfc3339=dt.datetime.isoformat)
         self._pages.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
-        self._httpd: ThreadingHTTPServer | None = None
+        self._server: BackgroundServer | None = None
 
     @property
     def base_url(self) -> str:
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("the demo site is not running; call start() first")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> str:
         """Serve from a daemon thread; return the base URL."""
-        self._httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
-        self._httpd.site = self  # type: ignore[attr-defined]
-        threading.Thread(target=self._httpd.serve_forever, name="demo-site", daemon=True).start()
+        handler = type("DemoHandler", (_Handler,), {"site": self})
+        self._server = BackgroundServer(handler, self.host, self.port)
         return self.base_url
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
 
     def __enter__(self) -> DemoSite:
         self.start()
@@ -121,7 +120,7 @@ class DemoSite:
         self.stop()
 
     def current_day(self) -> dt.date:
-        return self.today or dt.datetime.now(CR).date()
+        return self.today or clock.today()
 
     def render(self, path: str, base_url: str) -> tuple[str, str] | None:
         """Return (content, media type) for a served path, or None when there is no such page."""
@@ -162,13 +161,13 @@ class DemoSite:
         else:  # calls and tenders are published on working days
             day = _weekday(today, raw["published"], -1)
         digest = int(hashlib.sha1(raw["id"].encode()).hexdigest(), 16)  # a stable time of day
-        published = dt.datetime.combine(day, dt.time(7 + digest % 11, digest // 11 % 60), CR)
+        published = dt.datetime.combine(day, dt.time(7 + digest % 11, digest // 11 % 60), clock.LOCAL_TZ)
 
         def closing(offset: int | None) -> dt.datetime | None:
             if offset is None:
                 return None
             hour, minute = map(int, raw.get("deadline_time", "23:59").split(":"))
-            return dt.datetime.combine(_weekday(today, offset, +1), dt.time(hour, minute), CR)
+            return dt.datetime.combine(_weekday(today, offset, +1), dt.time(hour, minute), clock.LOCAL_TZ)
 
         final = raw.get("amendment", raw)  # an amended tender closes on the amended date
         deadline, slug = closing(final.get("deadline")), raw.get("slug", raw["id"])
@@ -195,9 +194,10 @@ class DemoSite:
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "ObservatorioDemo/1.0"
+    site: DemoSite  # bound by DemoSite.start
 
     def do_GET(self) -> None:
-        site: DemoSite = self.server.site  # type: ignore[attr-defined]
+        site = self.site
         page = site.render(urlsplit(self.path).path, site.base_url)
         content, media_type = page or ("Not found\n", "text/plain")
         data = content.encode("utf-8")
@@ -205,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
         status = 404 if page is None else 304 if self.headers.get("If-None-Match") == etag else 200
         self.send_response(status)
         self.send_header("ETag", etag)
-        midnight = dt.datetime.combine(site.current_day(), dt.time(0), CR).astimezone(dt.UTC)
+        midnight = dt.datetime.combine(site.current_day(), dt.time(0), clock.LOCAL_TZ).astimezone(dt.UTC)
         self.send_header("Last-Modified", format_datetime(midnight, usegmt=True))
         if status != 304:
             self.send_header("Content-Type", f"{media_type}; charset=utf-8")

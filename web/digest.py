@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
+from core import clock
 from search.backend import SearchBackend
 from search.document import Document
 from search.errors import InvalidQuery
@@ -21,8 +22,7 @@ from search.query import SearchQuery
 
 from .backend import get_backend
 from .charts import RECENT_WEEKS, Change, changes, series, week_starts
-from .labels import OPPORTUNITY_KINDS
-from .params import SLUG
+from .requests import OPPORTUNITY_KINDS, TopicFilter, from_request
 from .security import external_url
 
 bp = Blueprint("digest", __name__)
@@ -70,9 +70,9 @@ def iso_week(day: date) -> str:
 
 
 def parse_week(text: str | None, today: date | None = None) -> tuple[str, date]:
-    """"2026-W47" → ("2026-W47", its Monday); None → the last complete week."""
+    """"2026-W47" → ("2026-W47", its Monday); None → the last complete week in Costa Rica."""
     if text is None:
-        monday = (today or datetime.now(UTC).date()) - timedelta(days=7)
+        monday = (today or clock.today()) - timedelta(days=7)
         monday -= timedelta(days=monday.weekday())
     else:
         match = re.fullmatch(r"(\d{4})-W(\d{2})", text.strip())
@@ -143,15 +143,6 @@ def render(digest: Digest, fmt: str, lang: str = "es") -> str:
     return re.sub(r"\n{3,}", "\n\n", text) if fmt == "md" else text
 
 
-def _topics_param() -> tuple[str, ...]:
-    topics = tuple(t for v in request.args.getlist("topic") for t in v.split(",") if t)
-    bad = next((t for t in topics if not SLUG.match(t)), None)
-    if bad or set(request.args) - {"topic"}:
-        raise InvalidQuery("topic" if bad else sorted(set(request.args) - {"topic"})[0],
-                           "is not a topic slug" if bad else "is not a known parameter")
-    return topics
-
-
 @bp.get("/digest")
 def latest():
     return redirect(url_for("digest.week", week=parse_week(None)[0], **request.args))
@@ -159,7 +150,7 @@ def latest():
 
 @bp.get("/digest/<week>")
 def week(week: str):
-    digest = build_digest(get_backend(), week, _topics_param())
+    digest = build_digest(get_backend(), week, from_request(TopicFilter).topic)
     return render_template("digest/page.html", digest=digest)
 
 
@@ -167,7 +158,7 @@ def week(week: str):
 def export(week: str, fmt: str):
     if fmt not in FORMATS:
         raise InvalidQuery("format", f"must be one of {', '.join(FORMATS)}")
-    digest = build_digest(get_backend(), week, _topics_param())
+    digest = build_digest(get_backend(), week, from_request(TopicFilter).topic)
     return Response(render(digest, fmt, str(get_locale())), mimetype=FORMATS[fmt])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import takewhile
 
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
@@ -13,7 +12,8 @@ from search.query import SearchQuery
 from . import renderers
 from .backend import get_backend
 from .labels import get_topic, topic_label
-from .params import opportunity_query, search_query
+from .params import search_query
+from .requests import OpportunityQuery, from_request
 
 bp = Blueprint("feeds", __name__)
 
@@ -31,7 +31,7 @@ def atom_response(query: SearchQuery, title: str, page_url: str) -> Response:
 def calendar_response(query: SearchQuery, name: str, filename: str) -> Response:
     """Every matching deadline: a calendar has no pages (sorted by deadline, the undated come last)."""
     documents = takewhile(lambda doc: doc.deadline is not None,
-                          get_backend().iter_documents(replace(query, sort="deadline")))
+                          get_backend().iter_documents(query.but(sort="deadline")))
     response = Response(renderers.icalendar(documents, name), mimetype=ICALENDAR)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -70,5 +70,5 @@ def topic_atom(slug: str):
 
 @bp.get("/opportunities.ics")
 def opportunities_ics():
-    return calendar_response(opportunity_query(), gettext("Observatorio TIC: oportunidades abiertas"),
-                             "oportunidades.ics")
+    name = gettext("Observatorio TIC: oportunidades abiertas")
+    return calendar_response(from_request(OpportunityQuery).search(), name, "oportunidades.ics")

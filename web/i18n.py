@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import format_decimal, get_currency_symbol
 from flask import Flask, redirect, request
 from flask_babel import Babel, format_date, format_time, get_locale, gettext, ngettext
 
+from core import clock
+from core.money import SYMBOLS
 from search.document import Amount, Document
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LANG_COOKIE = "lang"
-TIMEZONE = "America/Costa_Rica"
-# The symbols a Costa Rican reader knows, in both languages ("₡25.000.000", "US$1.500").
-CURRENCY_SYMBOLS = {"CRC": "₡", "USD": "US$", "EUR": "€"}
 
 
 def select_locale() -> str:
@@ -44,7 +42,7 @@ def money(amount: Amount | None) -> str:
     if amount is None:
         return ""
     locale = str(get_locale())
-    symbol = CURRENCY_SYMBOLS.get(amount.currency) or get_currency_symbol(amount.currency, locale)
+    symbol = SYMBOLS.get(amount.currency) or get_currency_symbol(amount.currency, locale)
     pattern = "#,##0" if float(amount.value).is_integer() else "#,##0.00"
     return symbol + format_decimal(amount.value, format=pattern, locale=locale)
 
@@ -76,9 +74,9 @@ def days_left(doc: Document, today: date | None = None) -> int | None:
     """Whole days from today (Costa Rica) to the deadline's day; negative once closed."""
     if doc.deadline is None:
         return None
-    zone = ZoneInfo(TIMEZONE)
-    today = today or datetime.now(zone).date()
-    closing = doc.deadline.astimezone(zone).date() if isinstance(doc.deadline, datetime) else doc.deadline
+    today = today or clock.today()
+    deadline = doc.deadline
+    closing = deadline.astimezone(clock.LOCAL_TZ).date() if isinstance(deadline, datetime) else deadline
     return (closing - today).days
 
 
@@ -87,7 +85,7 @@ def closes_in(doc: Document) -> str:
     days = days_left(doc)
     if days is None:
         return ""
-    if days < 0 or not doc.is_open(datetime.now(UTC)):
+    if days < 0 or not doc.is_open():
         return gettext("Cerrada")
     if days == 0:
         return gettext("Cierra hoy")
@@ -117,7 +115,7 @@ def language_name(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", clock.TIMEZONE)
     Babel(app, locale_selector=select_locale)
     app.add_url_rule("/lang/<code>", "switch_language", switch_language)
     for name, function in (("money", money), ("number", number), ("long_date", long_date),

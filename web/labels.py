@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_babel import get_locale, lazy_gettext
 
-from nlp.taxonomy import DEFAULT_TAXONOMY, ConfigError, Taxonomy, Topic, load_taxonomy
+from core.errors import ConfigError
+from nlp.taxonomy import Taxonomy, Topic, default_taxonomy, load_taxonomy
 
 KIND_LABELS = {
     "funding_call": lazy_gettext("Convocatoria"),
@@ -22,11 +23,10 @@ KIND_PLURALS = {
     "news": lazy_gettext("Noticias"),
     "event": lazy_gettext("Eventos"),
 }
-OPPORTUNITY_KINDS = ("funding_call", "tender")
 
 
 def taxonomy_path() -> Path:
-    return Path(current_app.config.get("TAXONOMY_FILE") or DEFAULT_TAXONOMY)
+    return Path(current_app.config.get("TAXONOMY_FILE") or default_taxonomy())
 
 
 def taxonomy_status() -> tuple[Taxonomy | None, str | None]:

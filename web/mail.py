@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from search.errors import SearchError
+from core.errors import ConfigError, ObservatorioError
 
 DEFAULT_SENDER = "observatorio@localhost"
 
 
-class MailError(SearchError):
-    """E-mail is not configured, or the SMTP server refused or could not be reached."""
+class MailError(ObservatorioError):
+    """The SMTP server refused the session or could not be reached (a setting that is missing or
+    malformed is a ConfigError)."""
 
 
 def smtp_settings(url: str | None = None) -> dict:
@@ -23,11 +24,12 @@ def smtp_settings(url: str | None = None) -> dict:
     smtp+starttls:// to upgrade the connection."""
     url = url or os.environ.get("OBSERVATORIO_SMTP_URL")
     if not url:
-        raise MailError("OBSERVATORIO_SMTP_URL is not set, e.g. smtp+starttls://user:pass@mail.example.org:587")
+        raise ConfigError("OBSERVATORIO_SMTP_URL", None,
+                          "is not set, e.g. smtp+starttls://user:pass@mail.example.org:587")
     parts = urlsplit(url)
     schemes = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
     if parts.scheme not in schemes or not parts.hostname:
-        raise MailError(f"OBSERVATORIO_SMTP_URL must look like smtp://host:port, not {url!r}")
+        raise ConfigError("OBSERVATORIO_SMTP_URL", None, f"must look like smtp://host:port, not {url!r}")
     return {
         "scheme": parts.scheme, "host": parts.hostname, "port": parts.port or schemes[parts.scheme],
         "user": unquote(parts.username) if parts.username else None,

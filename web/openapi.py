@@ -2,53 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from functools import cache
 from typing import Any
 
-from search.document import Document, Kind
-from search.query import MAX_SIZE, MODES, PARAMETERS, SORTS, SearchQuery
+from search.document import Document
+from search.params import RequestModel
+from search.query import SearchQuery
 
-from .labels import OPPORTUNITY_KINDS
-from .trends import DEFAULT_WEEKS, MAX_WEEKS
+from .requests import OpportunityQuery, TrendsQuery
 
 REF = "#/components/schemas/{model}"
-TYPES = {  # SearchQuery field annotations → parameter schemas
-    "str": {"type": "string"},
-    "str | None": {"type": "string"},
-    "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
-    "bool": {"type": "boolean"},
-    "int": {"type": "integer", "minimum": 1},
-    "date | None": {"type": "string", "format": "date"},
-}
-REFINEMENTS = {
-    "q": {"maxLength": 500},
-    "sort": {"enum": list(SORTS)},
-    "mode": {"enum": list(MODES), "description": "default: hybrid when embeddings are on, else keyword"},
-    "kind": {"items": {"type": "string", "enum": [k.value for k in Kind]}},
-    "size": {"maximum": MAX_SIZE},
-}
 
 
-def _parameter(name: str, schema: dict, description: str = "", required: bool = False) -> dict:
-    parameter = {"name": name, "in": "query", "required": required, "schema": schema}
-    if schema.get("type") == "array":
-        parameter.update(style="form", explode=True)
-    if description:
-        parameter["description"] = description
-    return parameter
+def parameters(model: type[RequestModel]) -> list[dict]:
+    """One query parameter per field of a request model, typed and bounded as its validation is."""
+    schema = model.model_json_schema(ref_template=REF)
+    found = []
+    for name in model.parameters():
+        prop = {k: v for k, v in schema["properties"][name].items() if k != "title" and v is not None}
+        # A query parameter is absent rather than null: keep the one non-null alternative.
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        prop.update(options[0] if len(options) == 1 else {"anyOf": options} if options else {})
+        parameter = {"name": name, "in": "query", "required": False, "schema": prop}
+        if prop.get("type") == "array":
+            parameter.update(style="form", explode=True)
+        found.append(parameter)
+    return found
 
 
-def search_parameters() -> list[dict]:
-    """One query parameter per SearchQuery field, typed and bounded as the validation is."""
-    defaults = SearchQuery()
-    parameters = []
-    for field in (f for f in fields(SearchQuery) if f.name in PARAMETERS):
-        schema = {**TYPES[str(field.type)], **REFINEMENTS.get(field.name, {})}
-        if field.name in ("sort", "page", "size"):
-            schema["default"] = getattr(defaults, field.name)
-        parameters.append(_parameter(field.name, schema))
-    return parameters
+def _definitions(*models: type[RequestModel]) -> dict[str, Any]:
+    """The schemas request models refer to (enumerations such as Kind)."""
+    return {name: schema for model in models
+            for name, schema in model.model_json_schema(ref_template=REF).get("$defs", {}).items()}
 
 
 def _path_parameter(name: str) -> dict:
@@ -79,34 +64,33 @@ def openapi_document() -> dict[str, Any]:
     schemas = _schemas()
     doc_ref = {"$ref": REF.format(model="Document")}
     slug = _path_parameter("slug")
-    topic = _parameter("topic", TYPES["tuple[str, ...]"], "taxonomy slugs; all must apply")
-    kind = _parameter("kind", {"type": "array", "items": {"type": "string", "enum": list(OPPORTUNITY_KINDS)}})
+    search_parameters = parameters(SearchQuery)
     search_page = {"type": "object", "required": ["total", "items", "facets"], "properties": {
         "total": {"type": "integer"}, "items": {"type": "array", "items": doc_ref},
         "facets": {"type": "object", "additionalProperties": {"type": "object",
                                                               "additionalProperties": {"type": "integer"}}}}}
     paths = {
-        "/api/search": _get("Search documents", search_parameters(), _json(search_page, "One page of hits"),
+        "/api/search": _get("Search documents", search_parameters, _json(search_page, "One page of hits"),
                             400, 503),
         "/api/items/{id}": _get("One document and the documents most similar to it",
                                 [_path_parameter("id")],
                                 _json(schemas["ItemWithSimilar"], "The document"), 404),
         "/api/trends": _get("Weekly counts per topic, and the rising and falling topics",
-                            [_parameter("weeks", {"type": "integer", "minimum": 1, "maximum": MAX_WEEKS,
-                                                  "default": DEFAULT_WEEKS}), topic],
+                            parameters(TrendsQuery),
                             _json(schemas["Trends"], "Weekly counts"), 400, 501),
         "/api/topics": _get("The topic taxonomy", [], _json({"type": "array", "items": {"type": "object"}},
                                                              "Every topic")),
         "/healthz": _get("Liveness and document count", [], _json({"type": "object"}, "OK"), 503),
-        "/search.atom": _get("The same search as an Atom feed", search_parameters(),
+        "/search.atom": _get("The same search as an Atom feed", search_parameters,
                              _media("application/atom+xml", "Atom 1.0"), 400),
-        "/search.ics": _get("Deadlines of the same search as iCalendar", search_parameters(),
+        "/search.ics": _get("Deadlines of the same search as iCalendar", search_parameters,
                             _media("text/calendar", "iCalendar"), 400),
-        "/search.csv": _get("Every matching document as CSV", search_parameters(),
+        "/search.csv": _get("Every matching document as CSV", search_parameters,
                             _media("text/csv", "CSV"), 400),
         "/topics/{slug}/feed.atom": _get("A topic's Atom feed", [slug],
                                          _media("application/atom+xml", "Atom"), 404),
-        "/opportunities.ics": _get("Open funding calls and tenders as calendar events", [topic, kind],
+        "/opportunities.ics": _get("Open funding calls and tenders as calendar events",
+                                   parameters(OpportunityQuery),
                                    _media("text/calendar", "iCalendar"), 400),
     }
     return {"openapi": "3.1.0",
@@ -126,6 +110,7 @@ def _schemas() -> dict[str, Any]:
         "change": {"type": "integer"}, "percent": {"type": ["integer", "null"]}}}
     return {
         **schemas,
+        **_definitions(SearchQuery, OpportunityQuery, TrendsQuery),
         "Document": document,
         "ItemWithSimilar": {"allOf": [{"$ref": REF.format(model="Document")}, {
             "type": "object", "properties": {"similar": {"type": "array",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from .backend import get_backend
-from .labels import OPPORTUNITY_KINDS
 from .pages import pagination
-from .params import opportunity_query
+from .requests import OPPORTUNITY_KINDS, OpportunityQuery, from_request
 
 bp = Blueprint("opportunities", __name__)
 
@@ -16,7 +15,7 @@ PAGE_SIZE = 24
 
 @bp.get("/opportunities")
 def board():
-    query = opportunity_query(size=PAGE_SIZE)
+    query = from_request(OpportunityQuery).search(size=PAGE_SIZE)
     result = get_backend().search(query)
     chosen_kinds = list(query.kind) if request.args.get("kind") else []
     topics = list(query.topic)

@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import get_locale, gettext
 from icalendar import Alarm, Calendar, Event
 
+from core import clock
 from search.document import Document
 
 from .i18n import long_date, money
@@ -54,7 +55,7 @@ def atom(documents: Iterable[Document], title: str, self_url: str, page_url: str
     feed.language(str(get_locale()))
     latest = datetime(2000, 1, 1, tzinfo=UTC)
     for doc in documents:
-        stamp = doc.published or doc.fetched or datetime.now(UTC)
+        stamp = doc.published or doc.fetched or clock.now()
         latest = max(latest, stamp)
         entry = feed.add_entry(order="append")
         entry.id(item_url(doc))
@@ -77,7 +78,7 @@ def icalendar(documents: Iterable[Document], name: str) -> bytes:
     calendar.add("prodid", f"-//{AUTHOR}//{get_locale()}")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    stamp = datetime.now(UTC)
+    stamp = clock.now()
     for doc in documents:
         if doc.deadline is not None:
             calendar.add_component(_event(doc, stamp))

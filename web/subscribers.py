@@ -1,4 +1,4 @@
-"""Who receives the weekly digest (`config/subscribers.yaml`), and their messages."""
+"""Who receives the weekly digest (subscribers.yaml in the configuration directory), and their messages."""
 
 from __future__ import annotations
 
@@ -7,31 +7,28 @@ from email.utils import formataddr
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from search.yamlfile import load_model
+from core.models import Strict
+from core.paths import config_file
+from core.yamlfile import load_model
 
-DEFAULT_SUBSCRIBERS = Path(__file__).resolve().parent.parent / "config" / "subscribers.yaml"
 
-
-class Subscriber(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Subscriber(Strict):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     name: str = ""
     lang: Literal["es", "en"] = "es"
     topics: tuple[str, ...] = ()  # a working group's topics; empty = everything
 
 
-class Subscribers(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Subscribers(Strict):
     subscribers: list[Subscriber] = []
 
 
-def load_subscribers(path: Path | str = DEFAULT_SUBSCRIBERS) -> list[Subscriber]:
-    """Load and validate the list; raise ConfigError naming file, line and field."""
-    return load_model(path, Subscribers).subscribers
+def load_subscribers(path: Path | str | None = None) -> list[Subscriber]:
+    """Load and validate the list (default: the configured one); raise ConfigError naming file,
+    line and field."""
+    return load_model(path or config_file("subscribers.yaml"), Subscribers).subscribers
 
 
 def digest_message(subscriber: Subscriber, subject: str, text: str, html: str) -> EmailMessage:

@@ -8,7 +8,8 @@ from search.errors import NotSupported
 from search.query import SearchQuery
 
 from .backend import get_backend
-from .labels import OPPORTUNITY_KINDS, get_topic, taxonomy_status
+from .labels import get_topic, taxonomy_status
+from .requests import OPPORTUNITY_KINDS
 from .trends import weekly_trends
 
 bp = Blueprint("topics", __name__)

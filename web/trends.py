@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
+from core import clock
 from search.backend import SearchBackend
-from search.errors import InvalidQuery, NotSupported
+from search.errors import NotSupported
 from search.query import SearchQuery
 
 from .backend import get_backend
 from .charts import Change, changes, series, week_starts
-from .i18n import TIMEZONE
 from .labels import taxonomy_topics
+from .requests import TrendsPage, from_request
 
 bp = Blueprint("trends", __name__)
 
-DEFAULT_WEEKS = 12
-MAX_WEEKS = 104
 WEEK_CHOICES = (12, 26, 52)
 
 
@@ -41,7 +39,7 @@ class Trends:
 
 def weekly_trends(backend: SearchBackend, weeks: int, topics: tuple[str, ...] = ()) -> Trends:
     """Count documents per topic and ISO week over the last `weeks` weeks (Costa Rica time)."""
-    starts = week_starts(weeks, datetime.now(ZoneInfo(TIMEZONE)).date())
+    starts = week_starts(weeks, clock.today())
     window = SearchQuery(published_from=starts[0])
     by_topic = backend.histogram(window, by="topic")
     by_kind = backend.histogram(window, by="kind")
@@ -53,26 +51,9 @@ def weekly_trends(backend: SearchBackend, weeks: int, topics: tuple[str, ...] = 
     return Trends(starts, counts, totals, rising, falling)
 
 
-def weeks_param(args) -> int:
-    """The `weeks` parameter: an integer from 1 to MAX_WEEKS (default 12)."""
-    raw = args.get("weeks", "").strip()
-    if not raw:
-        return DEFAULT_WEEKS
-    try:
-        weeks = int(raw)
-    except ValueError:
-        raise InvalidQuery("weeks", "must be an integer") from None
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidQuery("weeks", f"must be between 1 and {MAX_WEEKS}")
-    return weeks
-
-
 @bp.get("/trends")
 def page():
-    unknown = sorted(set(request.args) - {"weeks"})
-    if unknown:
-        raise InvalidQuery(unknown[0], "is not a known parameter")
-    weeks = weeks_param(request.args)
+    weeks = from_request(TrendsPage).weeks
     try:
         trends = weekly_trends(get_backend(), weeks)
     except NotSupported:

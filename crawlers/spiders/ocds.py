@@ -132,6 +132,7 @@ class OcdsSpider(SourceSpider):
         """Every page is read: yield the newest state of each ocid (through a data: request,
         Scrapy's way to hand items to the pipelines outside a page's callback)."""
         if self.latest:
+            self.crawler.stats.inc_value("observatorio/internal_requests")  # not an HTTP response
             self.crawler.engine.crawl(Request("data:,", callback=self.flush, dont_filter=True))
             raise DontCloseSpider
 

@@ -1,6 +1,6 @@
 import pytest
 
-from crawlers.config import DEFAULT_SOURCES, DEMO_SOURCES, ConfigError, load_sources, select
+from crawlers.config import ConfigError, demo_sources, load_sources, select
 from tests.helpers import run_cli, write_sources
 
 GOOD = """  - id: micitt_convocatorias
@@ -18,8 +18,8 @@ def test_a_valid_catalogue_loads(tmp_path):
 
 
 def test_the_bundled_catalogues_are_valid():
-    assert load_sources(DEMO_SOURCES, base_url="http://127.0.0.1:1")
-    assert load_sources(DEFAULT_SOURCES)
+    assert load_sources(demo_sources(), base_url="http://127.0.0.1:1")
+    assert load_sources()
 
 
 def edit(old: str, new: str) -> str:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from crawlers.health import HealthStore
 from search.backend import get_backend
-from search.health import HealthStore
 from tests.crawlers.conftest import catalogue, source
 from tests.helpers import run_cli
 

@@ -8,7 +8,7 @@ from io import BytesIO
 
 import pytest
 
-from search.health import HealthStore
+from crawlers.health import HealthStore
 from tests.crawlers.conftest import catalogue, crawl_twice, report, source
 from tests.helpers import FIXTURES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crawlers.health import HealthStore
 from crawlers.state import CrawlState
 from search.backend import get_backend
-from search.health import HealthStore
 from tests.crawlers.conftest import catalogue, report, source
 from tests.helpers import FIXTURES, run_cli
 

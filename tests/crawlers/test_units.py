@@ -8,6 +8,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import Response
 
+from core import clock
 from crawlers.attachments import document_type, extract_text
 from crawlers.config import AttachmentRule, CrawlerOptions, FeedSource
 from crawlers.errors import AttachmentError
@@ -78,7 +79,7 @@ def test_retry_after(value, seconds):
 def test_crawl_state_round_trip_and_freshness(tmp_path):
     store = CrawlState(tmp_path / "state.db")
     state = store.load("src")
-    now = datetime.now(UTC)
+    now = clock.now()
     state.remember(PageState("https://e.org/feed", now - timedelta(days=2), etag='"x"',
                              last_modified="Mon, 02 Mar 2026 12:00:00 GMT",
                              links=[("detail:parse_notice", "https://e.org/1")], items=3))

@@ -6,8 +6,9 @@ import pytest
 import spacy
 from spacy.training import Example
 
+from core.errors import ConfigError
+from core.yamlfile import load_model
 from nlp.organizations import Gazetteer, trained_organizations
-from search.yamlfile import ConfigError, load_model
 from tests.nlp.conftest import blank, make_doc
 
 

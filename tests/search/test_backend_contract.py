@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core import clock
 from search.backend import get_backend
 from search.document import Document
 from search.errors import BackendUnavailable
 from search.query import SearchQuery
 
-NOW = datetime.now(UTC)
+NOW = clock.now()  # pinned for the whole run (tests/conftest.py)
 
 
 def doc(doc_id: str, title: str, **fields) -> Document:

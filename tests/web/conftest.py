@@ -1,16 +1,15 @@
 """The app, its test client and a seeded index in a temporary data directory."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import clock
 from search.backend import get_backend
 from search.document import Amount
 from tests.search.test_backend_contract import CORPUS, NOW, doc
 from web import create_app
 
-CR = ZoneInfo("America/Costa_Rica")
 HOSTILE_TITLE = '<script>alert("x")</script><img src=x onerror=alert(1)> inteligencia'
 HOSTILE = doc("hostile", HOSTILE_TITLE,
               body='<img src=x onerror=alert(1)> inteligencia artificial <b>bold</b>', topics=["ai"],
@@ -32,7 +31,7 @@ COPY = doc("full-call-copy", "Fondo PROPYME de innovación en ciberseguridad", k
            source="demo_b", duplicate_of="full-call", topics=["cybersecurity"],
            deadline=date(2099, 12, 15), published=NOW - timedelta(days=5))  # days apart: no ties
 TIMED = doc("timed-tender", "Licitación de servidores para la nube municipal", kind="tender",
-            deadline=datetime.combine(datetime.now(CR).date() + timedelta(days=1), time(12), CR),
+            deadline=datetime.combine(clock.today() + timedelta(days=1), time(12), clock.LOCAL_TZ),
             amount=Amount(value=1500.5, currency="USD"),
             organizations=["Municipalidad de Osa"], topics=["cloud"], published=NOW - timedelta(days=20))
 SEEDED = [*CORPUS, HOSTILE, FULL, COPY, TIMED]

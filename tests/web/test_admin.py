@@ -2,11 +2,12 @@
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from search.health import HealthStore, SourceRun
+from core import clock
+from crawlers.health import HealthStore, SourceRun
 from tests.crawlers.test_crawl import source
 from tests.helpers import write_sources
 from web import create_app
@@ -83,7 +84,7 @@ def test_login_then_logout(admin):
 
 def test_dashboard_shows_source_health_and_taxonomy_status(admin, data_dir):
     store = HealthStore(data_dir / "health.db")
-    start = datetime.now(UTC) - timedelta(days=3)
+    start = clock.now() - timedelta(days=3)
     for day in range(3):
         began = start + timedelta(days=day)
         store.record(SourceRun("fix_broken", began, began + timedelta(minutes=1),

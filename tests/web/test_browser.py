@@ -33,12 +33,12 @@ def server(tmp_path_factory, demo_site) -> Iterator[str]:
     """The app on waitress, on a free port, over a data directory the real crawler filled."""
     import waitress
 
-    from crawlers.config import DEMO_SOURCES, load_sources
+    from crawlers.config import demo_sources, load_sources
     from web import create_app
     from web.commands import write_catalogue
 
     folder = tmp_path_factory.mktemp("browser")
-    catalogue = write_catalogue(load_sources(DEMO_SOURCES, base_url=demo_site), folder / "sources.yaml")
+    catalogue = write_catalogue(load_sources(demo_sources(), base_url=demo_site), folder / "sources.yaml")
     crawl = run_cli("crawl", "--sources", str(catalogue), env={"OBSERVATORIO_DATA_DIR": str(folder)})
     assert crawl.returncode == 0, crawl.stderr
     backend = get_backend("sqlite", path=folder / "observatorio.db")

@@ -17,13 +17,14 @@ import pytest
 import yaml
 from parsel import Selector
 
-from web.demo_site import DATE_HELPERS, DEFAULT_ROOT, DemoSite
+from core.paths import config_file
+from web.demo_site import DATE_HELPERS, DemoSite
 
 TODAY = dt.date(2026, 3, 10)
 LATER = TODAY + dt.timedelta(weeks=260)  # same weekday, so weekend shifts are identical
 FAR_FUTURE = dt.date(2031, 1, 1)
-DATA = yaml.safe_load((DEFAULT_ROOT / "items.yaml").read_text(encoding="utf-8"))
-SOURCES = yaml.safe_load((DEFAULT_ROOT / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+DATA = yaml.safe_load(config_file("demo/items.yaml").read_text(encoding="utf-8"))
+SOURCES = yaml.safe_load(config_file("demo/sources.yaml").read_text(encoding="utf-8"))["sources"]
 CHANNEL_OF_PATH = {ch["path"]: name for name, ch in DATA["channels"].items() if "path" in ch}
 CHANNEL_OF_SECTION = {ch["section"]: name for name, ch in DATA["channels"].items()}
 DEADLINE_FORMS = [DATE_HELPERS[name] for name in

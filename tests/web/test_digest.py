@@ -149,9 +149,22 @@ def test_cli_prints_and_sends(data_dir, tmp_path):
 def test_sending_without_smtp_or_subscribers_is_a_clear_error(data_dir, tmp_path):
     empty = tmp_path / "subscribers.yaml"
     empty.write_text("subscribers: []\n")
-    result = run_cli("digest", "--send", "--subscribers", str(empty))
+    smtp = {"OBSERVATORIO_SMTP_URL": "smtp://127.0.0.1:1"}
+    result = run_cli("digest", "--send", "--subscribers", str(empty), env=smtp)
     assert result.returncode == 2 and "no subscribers" in result.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("subscribers:\n  - {email: not-an-address}\n")
-    result = run_cli("digest", "--send", "--subscribers", str(bad))
+    result = run_cli("digest", "--send", "--subscribers", str(bad), env=smtp)
     assert result.returncode == 2 and f"{bad}:2: subscribers[0].email" in result.stderr
+    unset = run_cli("digest", "--send", "--subscribers", str(empty), env={"OBSERVATORIO_SMTP_URL": ""})
+    assert unset.returncode == 2 and "OBSERVATORIO_SMTP_URL: is not set" in unset.stderr
+
+
+def test_an_unreachable_smtp_server_is_a_failure_not_a_usage_error(data_dir, tmp_path):
+    """Exit 1 (the command ran and sending failed), not 2 (the command was asked wrongly)."""
+    one = tmp_path / "subscribers.yaml"
+    one.write_text("subscribers:\n  - {email: a@example.org}\n")
+    result = run_cli("digest", "--send", "--subscribers", str(one),
+                     env={"OBSERVATORIO_SMTP_URL": "smtp://127.0.0.1:1"})
+    assert result.returncode == 1, result.stderr
+    assert "could not send through 127.0.0.1:1" in result.stderr

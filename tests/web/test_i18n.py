@@ -1,13 +1,13 @@
 """Spanish by default, English by the switch; formats per locale; every string translated."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from core import clock
 from search.document import Amount
 from tests.helpers import ROOT
 from tests.search.test_backend_contract import doc
@@ -53,7 +53,7 @@ def test_dates_and_money_are_formatted_for_the_locale(client, english):
 
 
 def test_formatting_helpers(app):
-    from web.i18n import TIMEZONE, closes_in, days_left, language_name, long_date, money
+    from web.i18n import closes_in, days_left, language_name, long_date, money
 
     with app.test_request_context("/"):
         assert money(Amount(value=25_000_000, currency="CRC")) == "₡25.000.000"
@@ -63,7 +63,7 @@ def test_formatting_helpers(app):
         timed = datetime.fromisoformat("2026-12-15T16:00:00+00:00")
         assert long_date(timed) == "15 de diciembre de 2026, 10:00"  # Costa Rica time
         assert language_name("en") == "Inglés" and language_name("und") == "Sin determinar"
-        today = datetime.now(ZoneInfo(TIMEZONE)).date()  # not the UTC date: it is ahead at night
+        today = clock.today()  # Costa Rica's date, not the UTC one (ahead at night)
         call = doc("x", "x", deadline=today + timedelta(days=400))
         assert days_left(call, today=today) == 400 and closes_in(call) == "Cierra en 400 días"
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):

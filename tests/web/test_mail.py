@@ -5,6 +5,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from core.errors import ConfigError
 from tests.helpers import free_port
 from web.mail import MailError, send, smtp_settings
 
@@ -59,7 +60,7 @@ def test_an_unreachable_server_is_a_clear_error():
 @pytest.mark.parametrize("url", ["", "http://mail.example.org", "smtp://", "mail.example.org:25"])
 def test_bad_settings_say_what_is_expected(url, monkeypatch):
     monkeypatch.delenv("OBSERVATORIO_SMTP_URL", raising=False)
-    with pytest.raises(MailError, match="OBSERVATORIO_SMTP_URL"):
+    with pytest.raises(ConfigError, match="OBSERVATORIO_SMTP_URL"):
         smtp_settings(url or None)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from search.health import HealthStore, SourceRun
+from crawlers.health import HealthStore, SourceRun
 from tests.helpers import run_cli, write_sources
 
 START = datetime(2026, 11, 20, 6, tzinfo=UTC)

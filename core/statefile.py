@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .backend import data_dir
+from .paths import data_dir
 
 
 class StateFile:

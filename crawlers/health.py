@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .statefile import StateFile
+from core.statefile import StateFile
 
 FAILING_AFTER = 3  # consecutive failed runs before a source is flagged
 

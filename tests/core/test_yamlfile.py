@@ -1,7 +1,8 @@
 import pytest
 from pydantic import BaseModel
 
-from search.yamlfile import ConfigError, load_model
+from core.errors import ConfigError
+from core.yamlfile import load_model
 
 
 class Thing(BaseModel):

@@ -1,7 +1,7 @@
 """Load a YAML configuration file into a pydantic model, with errors that name file and line.
 
-Shared by the sources catalogue (crawlers) and the topic taxonomy (nlp): both are files people
-edit by hand, and both must say exactly where a mistake is.
+Shared by every file people edit by hand (the source catalogue, the topic taxonomy, the
+organisations, the subscribers): each must say exactly where a mistake is.
 """
 
 from __future__ import annotations
@@ -12,18 +12,9 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import SearchError
+from .errors import ConfigError
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-class ConfigError(SearchError):
-    """A configuration file is missing, is not valid YAML, or does not fit its schema."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str, field: str = ""):
-        self.path, self.line, self.field, self.message = str(path), line, field, message
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
 
 
 class LocatedError(ValueError):

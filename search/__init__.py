@@ -1,0 +1,1 @@
+"""The document model, the backend contract, the SQLite and Elasticsearch backends, trends."""
