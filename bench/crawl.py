@@ -25,9 +25,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from core.httpd import BackgroundServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PER_PAGE = 50
@@ -62,7 +63,7 @@ def build_site(pages: int) -> dict[str, bytes]:
     return site
 
 
-def serve(site: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
+def serve(site: dict[str, bytes]) -> BackgroundServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
 
@@ -77,10 +78,7 @@ def serve(site: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return BackgroundServer(Handler)
 
 
 def figures(stats: dict) -> dict:
@@ -150,7 +148,8 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    server, base = serve(build_site(args.pages))
+    server = serve(build_site(args.pages))
+    base = server.url
     configs = {"bare Scrapy (baseline)": ["bare"], "ours, no NLP": ["ours"]}
     if args.enrich:
         configs["ours + keyword NLP"] = ["ours", "enrich"]
@@ -161,7 +160,7 @@ def main() -> None:
                 result = run_worker(worker[0], base, *worker[1:], data_dir=data)
             if label not in best or result["seconds"] < best[label]["seconds"]:
                 best[label] = result
-    server.shutdown()
+    server.stop()
     baseline = best["bare Scrapy (baseline)"]
     listings = (args.pages + PER_PAGE - 1) // PER_PAGE
     print(f"site: {args.pages} notice pages + {listings} listing pages on loopback; best of {args.rounds} "

@@ -15,8 +15,7 @@ class BackgroundServer:
     def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0):
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True  # a client that keeps a connection open never blocks stop()
-        threading.Thread(target=self.server.serve_forever, name=f"http-{handler.__name__}",
-                         daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, name="local-http", daemon=True).start()
 
     @property
     def url(self) -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from core import clock
+from core.httpd import serving
 from tests.helpers import FIXTURES
 
 # Keyword-only NLP unless a test asks for embeddings: loading torch costs seconds per process.
@@ -39,12 +39,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def fixture_server() -> Iterator[str]:
     """tests/fixtures served over real HTTP on loopback; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(FIXTURES)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(partial(_QuietHandler, directory=str(FIXTURES))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -20,18 +20,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.httpd import serving
 from search.backend import get_backend
 from search.document import Document
 from tests.crawlers.documents import write_all
@@ -176,15 +176,8 @@ class Handler(BaseHTTPRequestHandler):
 def site(tmp_path_factory) -> Iterator[FixtureSite]:
     """The misbehaving fixture server; yields its state (`site.base` is the base URL)."""
     state = FixtureSite(files=write_all(tmp_path_factory.mktemp("files")))
-    handler = type("BoundHandler", (Handler,), {"site": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serving(type("BoundHandler", (Handler,), {"site": state})) as state.base:
+        yield state
 
 
 def source(source_id: str, kind: str, type_: str, url: str, extra: str = "", language: str = "es") -> str:
