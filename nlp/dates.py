@@ -9,10 +9,13 @@ free-form values in structured fields, where any format may turn up.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import dateparser
+
+from core.clock import LOCAL_TZ, now, today
 
 MONTHS = {
     "enero": 1, "ene": 1, "febrero": 2, "feb": 2, "marzo": 3, "mar": 3, "abril": 4, "abr": 4,
@@ -67,9 +70,9 @@ def find_dates(text: str, lang: str = "es", reference: date | datetime | None = 
     """Every date expression in `text`, with its time when one is written next to it.
 
     Numeric dates are day-first except in English text; a date without a year is its next
-    occurrence on or after `reference` (the publication date, else today).
+    occurrence on or after `reference` (the publication date, else today in Costa Rica).
     """
-    ref = _as_date(reference) or date.today()
+    ref = _as_date(reference) or today()
     mentions = []
     for match in DATE.finditer(text):
         day = _day(match, lang, ref)
@@ -119,8 +122,13 @@ def _full_year(text: str) -> int:
 
 
 def _next_occurrence(month: int, day: int, ref: date) -> date:
-    candidate = date(ref.year, month, day) if (month, day) != (2, 29) else date(ref.year, 3, 1)
-    return candidate if candidate >= ref else date(ref.year + 1, month, day)
+    """The first such day on or after `ref`: 29 February waits for the next leap year; a day no
+    month has (31 June) raises ValueError."""
+    for year in range(ref.year, ref.year + 9):  # leap years are at most 8 years apart
+        with suppress(ValueError):
+            if (candidate := date(year, month, day)) >= ref:
+                return candidate
+    raise ValueError(f"no day {day} in month {month}")
 
 
 def _weekday(which: str, weekday: int, ref: date) -> date:
@@ -186,6 +194,7 @@ def parse_date(text: str | None, lang: str = "es") -> date | datetime | None:
     mentions = find_dates(text, lang)
     if mentions:
         return mentions[0].value
-    parsed = dateparser.parse(text, languages=["es", "en"],
-                              settings={"DATE_ORDER": "MDY" if lang == "en" else "DMY"})
+    parsed = dateparser.parse(text, languages=["es", "en"], settings={
+        "DATE_ORDER": "MDY" if lang == "en" else "DMY",
+        "RELATIVE_BASE": now().astimezone(LOCAL_TZ).replace(tzinfo=None)})  # "ayer", "in 3 days"
     return parsed

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import takewhile
 from typing import Any
 
@@ -159,10 +159,10 @@ def _timestamp(value: Any) -> float | None:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-    if isinstance(value, datetime):
-        return value.timestamp() if value.tzinfo else value.replace(tzinfo=None).timestamp()
+    if isinstance(value, datetime):  # without a zone: UTC, as everywhere (search.document.as_utc)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
     if isinstance(value, date):
-        return datetime.combine(value, datetime.min.time()).timestamp()
+        return datetime.combine(value, time(), UTC).timestamp()
     return None
 
 

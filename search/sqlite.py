@@ -47,7 +47,6 @@ class SQLiteBackend(SearchBackend):
         self.path = Path(path) if path else data_dir() / "observatorio.db"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._recent: dict = {}
         self._check_fts5()
         create_or_upgrade(self._db(), self._write_rows)
 
@@ -234,10 +233,11 @@ class SQLiteBackend(SearchBackend):
         """The rows the words and filters match, remembered for the next primitive of the same
         search (hybrid asks for the total and the ranking of the same words)."""
         compiled = compile_query(query)
-        key = (threading.get_ident(), self._generation(db), compiled.condition, str(compiled.params))
-        if self._recent.get("key") != key:
-            self._recent = {"key": key, "matching": Matching.run(db, compiled)}
-        return self._recent["matching"]
+        key = (self._generation(db), compiled.condition, str(compiled.params))
+        recent = getattr(self._local, "recent", None)  # per thread: server threads share a backend
+        if recent is None or recent[0] != key:
+            recent = self._local.recent = (key, Matching.run(db, compiled))
+        return recent[1]
 
     @staticmethod
     def _rowids(db: sqlite3.Connection, compiled: Compiled) -> np.ndarray:

@@ -129,3 +129,12 @@ def test_dates_that_are_not_deadlines(text, lang, kind):
 ])
 def test_structured_values(text, expected):
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("published", "expected"), [
+    (date(2027, 6, 1), date(2028, 2, 29)),  # the next 29 February is in the next leap year
+    (date(2028, 1, 10), date(2028, 2, 29)),  # this year is a leap year
+    (date(2028, 3, 1), date(2032, 2, 29)),
+])
+def test_29_february_without_a_year_is_the_next_one_that_exists(published, expected):
+    assert [m.value for m in find_dates("hasta el 29 de febrero", "es", published)] == [expected]

@@ -1,5 +1,6 @@
 """Near-duplicates on the demo site's two marked pairs and on traps that are not duplicates."""
 
+import time
 from datetime import date
 
 import pytest
@@ -61,3 +62,17 @@ def test_reworded_is_not_enough_when_amounts_deadlines_kind_or_dates_differ(reco
     assert find_duplicates([{**page, "deadline": date(2030, 1, 1)}], [tender]) == {}
     assert find_duplicates([{**page, "kind": "news"}], [tender]) == {}
     assert find_duplicates([{**page, "published": date(2030, 1, 1)}], [tender]) == {}
+
+
+def test_dates_without_a_zone_are_utc_whatever_the_machine_zone(monkeypatch):
+    """30 days and an hour apart in UTC: outside the window, also on a machine at UTC-12."""
+    text = "Convocatoria de innovación para pymes de la Región Brunca con apoyo del MICITT."
+    a = {"id": "a", "title": "Fondo pyme", "text": text, "kind": "news", "published": "2026-03-01T12:00"}
+    b = {**a, "id": "b", "published": "2026-03-31T13:00:00+00:00"}
+    monkeypatch.setenv("TZ", "Etc/GMT+12")
+    time.tzset()
+    try:
+        assert find_duplicates([a, b]) == {}
+    finally:
+        monkeypatch.undo()
+        time.tzset()

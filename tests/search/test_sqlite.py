@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 
 from search.backend import get_backend
@@ -118,3 +119,37 @@ def test_relevance_pages_match_a_full_sql_sort_even_with_ties(data_dir):
         f"ORDER BY {order_by(query, True)}", compiled.params)]
     pages = [ids(backend.search(SearchQuery(q="datos", size=7, page=p))) for p in range(1, 19)]
     assert [i for page in pages for i in page] == expected
+
+
+def test_threads_sharing_one_backend_get_their_own_results(data_dir):
+    """The rows a search matched are remembered for its next primitive (hybrid asks for the
+    same keyword matches twice); another thread's search in between must not swap them (one
+    backend per app is shared by the server's threads). Here another thread runs a whole search
+    between every two lines of the method that remembers them."""
+    from search.sqlite import SQLiteBackend
+    from tests.search.test_hybrid_contract import AI, with_vectors
+
+    backend = get_backend("sqlite")
+    backend.upsert(with_vectors(d) for d in CORPUS)
+
+    def hybrid(word: str) -> list[str]:
+        return ids(backend.search(SearchQuery(q=word, vector=AI, size=5)))
+
+    expected = {"ciberseguridad": hybrid("ciberseguridad"), "blockchain": hybrid("blockchain")}
+    assert expected["ciberseguridad"] != expected["blockchain"]
+
+    def other_search() -> None:
+        thread = threading.Thread(target=hybrid, args=("blockchain",))
+        thread.start()
+        thread.join()
+
+    def tracer(frame, event, arg):
+        if event == "call" and frame.f_code is SQLiteBackend._keyword_matching.__code__:
+            return lambda frame, event, arg: other_search() if event == "line" else None
+        return None
+
+    found = []
+    thread = threading.Thread(target=lambda: (sys.settrace(tracer), found.append(hybrid("ciberseguridad"))))
+    thread.start()
+    thread.join()
+    assert found == [expected["ciberseguridad"]]
