@@ -6,10 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Our packages: the ones the dependency rules (pyproject.toml, import-linter) are about.
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None,

@@ -10,14 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
-
-PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+from tests.helpers import PACKAGES, ROOT
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

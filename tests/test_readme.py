@@ -2,9 +2,7 @@
 
 import re
 
-from tests.helpers import ROOT
-
-PACKAGES = ("crawlers", "nlp", "search", "web")
+from tests.helpers import PACKAGES, ROOT
 
 
 def test_every_environment_variable_is_documented():

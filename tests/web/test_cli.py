@@ -44,3 +44,36 @@ def test_sources_lists_health(data_dir, tmp_path):
     result = run_cli("sources", "--sources", str(path))
     assert result.returncode == 0
     assert "micitt_convocatorias" in result.stdout and "never run" in result.stdout
+
+
+SEARCHES = [
+    {},
+    {"q": "inteligencia", "lang": "es", "sort": "deadline"},
+    {"topic": ["ai", "cybersecurity"], "kind": "funding_call", "mode": "keyword"},
+    {"open": True, "duplicates": True, "page": "2", "size": "2"},
+    {"q": "fondo", "published_from": "2000-01-01", "deadline_to": "2100-01-01", "country": "CR",
+     "source": ["demo_a", "demo_b"], "sort": "published"},
+    {"duplicate_of": "full-call"},
+]
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_the_cli_search_prints_the_api_json_for_the_same_parameters(client, params):
+    query = [(name, "true" if v is True else v) for name, value in params.items()
+             for v in (value if isinstance(value, list) else [value])]
+    api = client.get("/api/search", query_string=query)
+    assert api.status_code == 200
+    args = [params.get("q", "")]
+    for name, value in query:
+        if name != "q":
+            args += [f"--{name}"] if value == "true" else [f"--{name}", value]
+    cli = run_cli("search", *args, "--json")
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout) == api.get_json()
+
+
+def test_a_bad_search_parameter_is_the_same_error_on_both(client):
+    api = client.get("/api/search?page=two").get_json()["error"]
+    cli = run_cli("search", "--page", "two")
+    assert cli.returncode == 2
+    assert cli.stderr.strip() == f"observatorio search: error: {api['field']}: {api['message']}"
