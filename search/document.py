@@ -13,14 +13,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core import clock
 from core.clock import LOCAL_TZ
 
-__all__ = ["Amount", "Attachment", "Document", "Kind", "ValidationError", "document_id"]
+__all__ = ["Amount", "Attachment", "Award", "Document", "Kind", "Stage", "Supplier", "ValidationError",
+           "document_id"]
 
 
 class Kind(StrEnum):
     funding_call = "funding_call"
     tender = "tender"
+    award = "award"  # a contracting process at award stage or later: who won, for how much
     news = "news"
     event = "event"
+
+
+class Stage(StrEnum):
+    """How far an OCDS contracting process has gone."""
+
+    planning = "planning"
+    tender = "tender"
+    award = "award"
+    contract = "contract"
+    implementation = "implementation"
 
 
 class Amount(BaseModel):
@@ -41,6 +53,32 @@ class Attachment(BaseModel):
     error: str | None = None
 
 
+class Supplier(BaseModel):
+    """An awarded supplier: its name, and its identifier (scheme-id) where the publisher gives one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    id: str | None = None
+
+
+class Award(BaseModel):
+    """One award or contract of a contracting process: what, to whom, for how much, when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = ""
+    status: str | None = None
+    date: datetime | None = None
+    amount: Amount | None = None
+    suppliers: list[Supplier] = Field(default_factory=list)
+
+    @field_validator("date")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value) if value else value
+
+
 class Document(BaseModel):
     """A funding call, tender, news item or event, as stored and served."""
 
@@ -51,6 +89,7 @@ class Document(BaseModel):
     source: str
     kind: Kind
     title: str = Field(min_length=1)
+    title_derived: bool = False  # the source gave none: taken from the text's first sentence
     summary: str = ""
     body: str = ""
     lang: str = Field(default="und", pattern=r"^([a-z]{2}|und)$")
@@ -62,6 +101,10 @@ class Document(BaseModel):
     organizations: list[str] = Field(default_factory=list)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     categories: list[str] = Field(default_factory=list)  # e.g. OCDS item classifications
+    stage: Stage | None = None  # OCDS processes: the latest stage reached
+    status: str | None = None  # OCDS processes: the tender's status (planned, active, complete, ...)
+    suppliers: list[Supplier] = Field(default_factory=list)  # awarded suppliers, every award
+    awards: list[Award] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     topic_scores: dict[str, float] = Field(default_factory=dict)
     topic_evidence: dict[str, dict[str, Any]] = Field(default_factory=dict)
