@@ -39,6 +39,16 @@ class Report:
         return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
     @property
+    def topic_precision(self) -> float:
+        tp, fp = sum(self.true_pos.values()), sum(self.false_pos.values())
+        return tp / (tp + fp) if tp + fp else 1.0
+
+    @property
+    def topic_recall(self) -> float:
+        tp, fn = sum(self.true_pos.values()), sum(self.false_neg.values())
+        return tp / (tp + fn) if tp + fn else 1.0
+
+    @property
     def deadline_accuracy(self) -> float:
         return self.deadlines_right / self.items
 
@@ -113,7 +123,8 @@ def main() -> None:
     items = load_devset(args.set)
     report = evaluate(items, embed=args.embed)
     print(f"{len(items)} items; mode: {'keywords + embeddings' if args.embed else 'keywords only'}")
-    print(f"topic micro-F1 {report.topic_f1:.3f} · deadline {report.deadline_accuracy:.3f}"
+    print(f"topic micro-F1 {report.topic_f1:.3f} (precision {report.topic_precision:.3f}, recall "
+          f"{report.topic_recall:.3f}) · deadline {report.deadline_accuracy:.3f}"
           f" · amount {report.amount_accuracy:.3f}\n")
     print(f"{'topic':<16}{'precision':>10}{'recall':>8}{'gold':>6}")
     for slug, (precision, recall, gold) in report.per_topic().items():
