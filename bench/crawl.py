@@ -129,7 +129,8 @@ def worker_ours(base: str, enrich: bool) -> dict:
 
 
 def run_worker(*args: str, data_dir: str) -> dict:
-    env = {**os.environ, "OBSERVATORIO_DATA_DIR": data_dir, "OBSERVATORIO_EMBEDDING_MODEL": "none"}
+    env = {**os.environ, "OBSERVATORIO_DATA_DIR": data_dir, "OBSERVATORIO_EMBEDDING_MODEL": "none",
+           "OBSERVATORIO_ALLOW_PRIVATE": "1"}  # the generated site is on loopback
     out = subprocess.run([sys.executable, "-m", "bench.crawl", "--worker", *args], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

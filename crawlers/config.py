@@ -80,6 +80,7 @@ class SourceBase(Strict):
     download_delay: float | None = Field(default=None, ge=0, le=600)  # seconds between requests
     recrawl_days: float = Field(default=7, ge=0)  # refetch stored detail pages this old
     attachments: AttachmentRule | None = None
+    allow_private: bool = False  # crawl it even on a private, loopback or link-local address
 
     @field_validator("url")
     @classmethod

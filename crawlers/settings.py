@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import addresses
 from .config import CrawlerOptions
 
 _OPTIONS = CrawlerOptions()
@@ -40,6 +41,9 @@ RETRY_TIMES = _OPTIONS.retries
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF = _OPTIONS.retry_backoff
 RETRY_MAX_WAIT = _OPTIONS.max_retry_wait
+# Default: Scrapy's HTTP/1.1 handler, which connects anywhere. Ours refuses connections that reach
+# private, loopback or link-local addresses unless allowed (crawlers/addresses.py).
+DOWNLOAD_HANDLERS = addresses.DOWNLOAD_HANDLERS
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
@@ -84,4 +88,5 @@ def source_settings(options, source) -> dict[str, Any]:
         "RETRY_MAX_WAIT": options.max_retry_wait,
         "DOWNLOAD_MAXSIZE": maxsize,
         "DOWNLOAD_WARNSIZE": min(DOWNLOAD_WARNSIZE, maxsize),
+        addresses.SETTING: source.allow_private,
     }

@@ -20,6 +20,9 @@ os.environ.setdefault("OBSERVATORIO_EMBEDDING_MODEL", "none")
 # result depends on the hour the suite runs at or on crossing midnight while it runs. Set it
 # yourself to try an hour, e.g. OBSERVATORIO_CLOCK=2026-12-03T23:59:30-06:00 scripts/test.
 os.environ.setdefault("OBSERVATORIO_CLOCK", clock.now().isoformat())
+# Every test site runs on loopback, which crawls refuse unless allowed (crawlers/addresses.py);
+# tests of the refusal itself remove it.
+os.environ.setdefault("OBSERVATORIO_ALLOW_PRIVATE", "1")
 
 
 @pytest.fixture

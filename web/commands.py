@@ -95,7 +95,10 @@ def demo(host: str, port: int) -> None:
     site = DemoSite()
     base_url = site.start()
     print(f"Demo sources served at {base_url}", flush=True)
-    sources = load_sources(demo_sources(), base_url=base_url)
+    # The demo's sources are served on loopback by the demo itself: allowed, and marked so in the
+    # catalogue the admin's "run now" crawls.
+    sources = [source.model_copy(update={"allow_private": True})
+               for source in load_sources(demo_sources(), base_url=base_url)]
     crawl_and_report(sources, DEMO_CRAWL_SETTINGS)
     # The admin's "run now" starts `observatorio crawl --sources FILE`: give it absolute URLs.
     catalogue = write_catalogue(sources, data_dir() / "demo-sources.yaml")
