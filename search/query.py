@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -16,14 +17,20 @@ from .params import RequestModel, Slugs, Terms, split_terms
 FACETS = ("topic", "kind", "source", "lang")
 FACET_SIZE = 100  # values counted per facet, most frequent first
 MAX_SIZE = 100
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_DEPTH = 10_000  # page * size beyond this is refused: deep paging belongs to export
+
+
+def _printable(value: Any) -> Any:
+    return CONTROL.sub(" ", value) if isinstance(value, str) else value
 
 
 class SearchQuery(RequestModel):
     """A validated search: free text plus filters, sort and page (GET /api/search, the feeds,
     `observatorio search`)."""
 
-    q: str = Field(default="", max_length=500)
+    # Control characters mean nothing to a search and no XML (the feeds) can carry them: spaces.
+    q: Annotated[str, BeforeValidator(_printable)] = Field(default="", max_length=500)
     topic: Slugs = Field(default=(), description="taxonomy slugs; all must apply")
     kind: Annotated[tuple[Kind, ...], BeforeValidator(split_terms)] = ()
     lang: Terms = ()

@@ -75,6 +75,14 @@ def test_every_post_needs_the_csrf_token(admin_app):
     assert client.post("/admin/logout").status_code == 400
 
 
+def test_a_run_needs_a_login_even_with_a_valid_csrf_token(admin_app, data_dir):
+    client = admin_app.test_client()
+    token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    response = client.post("/admin/sources/fix_rss/run", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+    assert HealthStore(data_dir / "health.db").health(["fix_rss"])[0].last_run is None
+
+
 def test_login_then_logout(admin):
     assert admin.get("/admin/").status_code == 200
     token = csrf_token(admin.get("/admin/").get_data(as_text=True))
