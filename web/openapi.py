@@ -62,11 +62,10 @@ def _media(kind: str, description: str) -> dict:
 @cache
 def openapi_document() -> dict[str, Any]:
     schemas = _schemas()
-    doc_ref = {"$ref": REF.format(model="Document")}
     slug = _path_parameter("slug")
     search_parameters = parameters(SearchQuery)
     search_page = {"type": "object", "required": ["total", "items", "facets"], "properties": {
-        "total": {"type": "integer"}, "items": {"type": "array", "items": doc_ref},
+        "total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": REF.format(model="Hit")}},
         "facets": {"type": "object", "additionalProperties": {"type": "object",
                                                               "additionalProperties": {"type": "integer"}}}}}
     paths = {
@@ -100,10 +99,16 @@ def openapi_document() -> dict[str, Any]:
             "paths": paths, "components": {"schemas": schemas}}
 
 
+def _extended(schema: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    return {**schema, "properties": {**schema["properties"], **properties},
+            "required": [*schema.get("required", ()), *properties]}
+
+
 def _schemas() -> dict[str, Any]:
     document = Document.model_json_schema(ref_template=REF, mode="serialization")
     schemas = document.pop("$defs", {})
     document["properties"].pop("embedding", None)
+    doc_ref = {"$ref": REF.format(model="Document")}
     series = {"type": "array", "items": {"type": "integer"}}
     change = {"type": "object", "properties": {
         "topic": {"type": "string"}, "recent": {"type": "integer"}, "previous": {"type": "integer"},
@@ -112,9 +117,11 @@ def _schemas() -> dict[str, Any]:
         **schemas,
         **_definitions(SearchQuery, OpportunityQuery, TrendsQuery),
         "Document": document,
-        "ItemWithSimilar": {"allOf": [{"$ref": REF.format(model="Document")}, {
-            "type": "object", "properties": {"similar": {"type": "array",
-                                                         "items": {"$ref": REF.format(model="Document")}}}}]},
+        # The Document's own keys are closed (additionalProperties false): the API's additions
+        # extend its properties rather than combine schemas with allOf, which would forbid them.
+        "Hit": _extended(document, score={"type": "number"},
+                         highlights={"type": "object", "additionalProperties": {"type": "string"}}),
+        "ItemWithSimilar": _extended(document, similar={"type": "array", "items": doc_ref}),
         "Trends": {"type": "object", "properties": {
             "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},
             "total": series, "topics": {"type": "object", "additionalProperties": series},
