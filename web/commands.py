@@ -22,9 +22,11 @@ DEMO_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
 def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
                      out: IO[str] | None = None, options: Any = None) -> list[SourceRun]:
     """Crawl `sources` with the catalogue's `crawler:` options, record and print each run."""
+    from crawlers.locks import source_locks
     from crawlers.runner import crawl
 
-    runs = crawl(sources, get_backend(), HealthStore(), overrides, options)
+    with source_locks(source.id for source in sources):
+        runs = crawl(sources, get_backend(), HealthStore(), overrides, options)
     print_report(runs, out)
     return runs
 
