@@ -90,6 +90,13 @@ def _count_failures(crawler: Crawler) -> None:
         spider.errors.append(f"{getattr(response, 'url', '?')}: {failure.getErrorMessage()}")
         crawler.stats.inc_value("observatorio/failed")
 
+    def on_dropped(request, spider=None, **_):
+        """The duplicate filter drops a redirect back to a URL of its own chain: a loop, not silence."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            spider.errors.append(f"{chain[0]}: redirect loop ({' -> '.join([*chain, request.url])})")
+
+    crawler.signals.connect(on_dropped, signal=signals.request_dropped, weak=False)
     crawler.signals.connect(on_error, signal=signals.spider_error, weak=False)
     crawler.signals.connect(on_error, signal=signals.item_error, weak=False)
 
