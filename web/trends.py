@@ -4,7 +4,7 @@ with their statistics (core.trendstats), and the emerging keyphrases with the do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, render_template
 
@@ -55,10 +55,12 @@ class Trends:
         return sorted(self.topics.items(), key=lambda item: (-sum(item[1]), item[0]))
 
 
-def weekly_trends(backend: SearchBackend, weeks: int, topics: tuple[str, ...] = ()) -> Trends:
-    """Count documents per topic and ISO week over the last `weeks` weeks (Costa Rica time)."""
-    starts = week_starts(weeks, clock.today())
-    window = SearchQuery(published_from=starts[0])
+def weekly_trends(backend: SearchBackend, weeks: int, topics: tuple[str, ...] = (),
+                  until: date | None = None) -> Trends:
+    """Count documents per topic and ISO week over the `weeks` weeks ending with the week of
+    `until` (default: today in Costa Rica), and test what moved."""
+    starts = week_starts(weeks, until or clock.today())
+    window = SearchQuery(published_from=starts[0], published_to=starts[-1] + timedelta(days=6))
     by_topic = backend.histogram(window, by="topic")
     by_kind = backend.histogram(window, by="kind")
     slugs = list(topics) or [t.slug for t in taxonomy_topics()] or sorted(
@@ -73,9 +75,11 @@ def weekly_trends(backend: SearchBackend, weeks: int, topics: tuple[str, ...] = 
 def emerging(backend: SearchBackend, starts: list[date]) -> list[Emerging]:
     """Keyphrases of the last RECENT_WEEKS weeks that are rarer before, with their documents."""
     recent_from = starts[-min(RECENT_WEEKS, len(starts))]
-    weekly = backend.term_counts(SearchQuery(published_from=starts[0]), size=TERMS_PER_WEEK)
+    window = SearchQuery(published_from=starts[0], published_to=starts[-1] + timedelta(days=6))
+    weekly = backend.term_counts(window, size=TERMS_PER_WEEK)
     return [Emerging(term, [hit.document for hit in backend.search(SearchQuery(
-                q=term.term, published_from=recent_from, sort="published", size=DOCUMENTS_PER_TERM)).hits])
+                q=term.term, published_from=recent_from, published_to=window.published_to,
+                sort="published", size=DOCUMENTS_PER_TERM)).hits])
             for term in emerging_terms(weekly, recent_from)]
 
 
