@@ -50,10 +50,23 @@ def trends():
     return jsonify({
         "weeks": [week.isoformat() for week in result.weeks],
         "total": result.totals,
-        "topics": result.topics,
+        "topics": [{"slug": slug, "weekly": weekly, **_trend(result.trend_of(slug))}
+                   for slug, weekly in result.topics.items()],
+        "emerging_terms": [{"term": e.term.term, "count": e.term.count, "baseline": e.term.baseline,
+                            "score": e.term.score,
+                            "items": [{"id": d.id, "title": d.title, "url": d.url} for d in e.documents]}
+                           for e in result.emerging],
         "rising": [_change(c) for c in result.rising],
         "falling": [_change(c) for c in result.falling],
     })
+
+
+def _trend(trend) -> dict:
+    """The test of the last weeks against the baseline; none when the window is too short."""
+    if trend is None:
+        return {"count": None, "baseline_mean": None, "trend": None, "p_value": None}
+    return {"count": trend.count, "baseline_mean": trend.baseline_mean, "trend": trend.trend,
+            "p_value": trend.p_value}
 
 
 def _change(change) -> dict:

@@ -15,20 +15,22 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import force_locale, get_locale
 
 from core import clock
+from core.trendstats import TopicTrend
 from search.backend import SearchBackend
 from search.document import Document
 from search.errors import InvalidQuery
 from search.query import SearchQuery
 
 from .backend import get_backend
-from .charts import RECENT_WEEKS, Change, changes, series, week_starts
 from .requests import OPPORTUNITY_KINDS, TopicFilter, from_request
 from .security import external_url
+from .trends import Emerging, weekly_trends
 
 bp = Blueprint("digest", __name__)
 FORMATS = {"md": "text/markdown; charset=utf-8", "json": "application/json"}
 
 CLOSING_SOON_DAYS = 14
+TREND_WEEKS = 12  # as the trends page by default: the last 4 weeks tested against the 8 before
 
 
 @dataclass
@@ -40,8 +42,9 @@ class Digest:
     opportunities: list[Document] = field(default_factory=list)
     closing_soon: list[Document] = field(default_factory=list)
     news: list[Document] = field(default_factory=list)
-    rising: list[Change] = field(default_factory=list)
-    falling: list[Change] = field(default_factory=list)
+    rising: list[TopicTrend] = field(default_factory=list)
+    falling: list[TopicTrend] = field(default_factory=list)
+    emerging: list[Emerging] = field(default_factory=list)
 
     @property
     def end(self) -> date:
@@ -60,8 +63,12 @@ class Digest:
                 "topics": list(self.topics), "new_by_kind": self.new_by_kind,
                 **{name: [d.to_dict(embedding=False) for d in getattr(self, name)]
                    for name in ("opportunities", "closing_soon", "news")},
-                **{name: [{"topic": c.key, "recent": c.recent, "previous": c.previous}
-                          for c in getattr(self, name)] for name in ("rising", "falling")}}
+                **{name: [{"topic": t.slug, "count": t.count, "baseline_mean": t.baseline_mean,
+                           "p_value": t.p_value} for t in getattr(self, name)]
+                   for name in ("rising", "falling")},
+                "emerging_terms": [{"term": e.term.term, "count": e.term.count, "baseline": e.term.baseline,
+                                    "score": e.term.score, "items": [d.id for d in e.documents]}
+                                   for e in self.emerging]}
 
 
 def iso_week(day: date) -> str:
@@ -99,18 +106,11 @@ def build_digest(backend: SearchBackend, week: str | None = None,
         kind=OPPORTUNITY_KINDS, topic=topics, sort="deadline", size=20,
         deadline_from=digest.end + timedelta(days=1),
         deadline_to=digest.end + timedelta(days=CLOSING_SOON_DAYS)))
-    digest.rising, digest.falling = topic_changes(backend, monday, topics)
+    trends = weekly_trends(backend, TREND_WEEKS, topics, until=monday)
+    digest.rising = [t for t in trends.stats if t.trend == "rising"]
+    digest.falling = [t for t in trends.stats if t.trend == "falling"]
+    digest.emerging = trends.emerging
     return digest
-
-
-def topic_changes(backend: SearchBackend, monday: date,
-                  topics: tuple[str, ...] = ()) -> tuple[list[Change], list[Change]]:
-    """Rising and falling topics as on the trends page, over the weeks ending with this one."""
-    weeks = week_starts(2 * RECENT_WEEKS, monday)
-    window = SearchQuery(published_from=weeks[0], published_to=monday + timedelta(days=6), topic=topics)
-    histogram = backend.histogram(window, by="topic")
-    slugs = topics or sorted({slug for counts in histogram.values() for slug in counts})
-    return changes({slug: series(histogram, weeks, slug) for slug in slugs})
 
 
 def _documents(backend: SearchBackend, query: SearchQuery) -> list[Document]:

@@ -74,7 +74,7 @@ def openapi_document() -> dict[str, Any]:
         "/api/items/{id}": _get("One document and the documents most similar to it",
                                 [_path_parameter("id")],
                                 _json(schemas["ItemWithSimilar"], "The document"), 404),
-        "/api/trends": _get("Weekly counts per topic, and the rising and falling topics",
+        "/api/trends": _get("Weekly counts per topic, their trend statistics, and the emerging terms",
                             parameters(TrendsQuery),
                             _json(schemas["Trends"], "Weekly counts"), 400, 501),
         "/api/topics": _get("The topic taxonomy", [], _json({"type": "array", "items": {"type": "object"}},
@@ -124,7 +124,19 @@ def _schemas() -> dict[str, Any]:
         "ItemWithSimilar": _extended(document, similar={"type": "array", "items": doc_ref}),
         "Trends": {"type": "object", "properties": {
             "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},
-            "total": series, "topics": {"type": "object", "additionalProperties": series},
+            "total": series,
+            "topics": {"type": "array", "items": {"type": "object", "properties": {
+                "slug": {"type": "string"}, "weekly": series,
+                "count": {"type": ["integer", "null"], "description": "documents in the last 4 weeks"},
+                "baseline_mean": {"type": ["number", "null"],
+                                  "description": "the count the weeks before predict for 4 weeks"},
+                "trend": {"type": ["string", "null"], "enum": ["rising", "steady", "falling", None]},
+                "p_value": {"type": ["number", "null"],
+                            "description": "conditional binomial test, Benjamini-Hochberg adjusted"}}}},
+            "emerging_terms": {"type": "array", "items": {"type": "object", "properties": {
+                "term": {"type": "string"}, "count": {"type": "integer"}, "baseline": {"type": "integer"},
+                "score": {"type": "number", "description": "log-likelihood G2"},
+                "items": {"type": "array", "items": {"type": "object"}}}}},
             "rising": {"type": "array", "items": change}, "falling": {"type": "array", "items": change}}},
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["status", "message"], "properties": {

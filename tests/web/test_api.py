@@ -84,8 +84,12 @@ def test_item_has_similar_and_the_error_shape_for_404(client):
 def test_trends_counts_weeks_per_topic(client):
     body = client.get("/api/trends?weeks=12&topic=ai&topic=cybersecurity").get_json()
     assert len(body["weeks"]) == 12 and body["weeks"] == sorted(body["weeks"])
-    assert set(body["topics"]) == {"ai", "cybersecurity"}
-    assert sum(body["topics"]["ai"]) == 4  # ai-call, ai-news, hostile, full-call: all within 12 weeks
+    topics = {t["slug"]: t for t in body["topics"]}
+    assert set(topics) == {"ai", "cybersecurity"}
+    assert sum(topics["ai"]["weekly"]) == 4  # ai-call, ai-news, hostile, full-call: all within 12 weeks
+    assert topics["ai"]["count"] == 4 and topics["ai"]["baseline_mean"] == 0
+    assert topics["ai"]["trend"] in {"rising", "steady"} and 0 <= topics["ai"]["p_value"] <= 1
+    assert isinstance(body["emerging_terms"], list)
     assert sum(body["total"]) == len(SEEDED) - 2  # blockchain-news is 90 days old; one copy
     assert {c["topic"] for c in body["rising"]} >= {"ai", "cybersecurity"}
     assert body["falling"] == []

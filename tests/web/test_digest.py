@@ -11,6 +11,7 @@ from search.backend import get_backend
 from search.errors import InvalidQuery
 from tests.helpers import free_port, run_cli
 from tests.search.test_backend_contract import doc
+from web import create_app
 from web.digest import build_digest, iso_week, parse_week, render
 
 MONDAY = date(2026, 11, 16)  # ISO week 2026-W47
@@ -23,9 +24,11 @@ def at(day: date) -> datetime:
 @pytest.fixture
 def backend(data_dir):
     docs = [
-        # blockchain busy a month ago, quiet since; AI busy this week
+        # blockchain busy one to two months ago, quiet since; AI busy these last weeks
         *(doc(f"bc{i}", f"Blockchain {i}", topics=["blockchain"],
-              published=at(MONDAY - timedelta(days=24 + 7 * (i % 4)))) for i in range(8)),
+              published=at(MONDAY - timedelta(days=24 + 7 * (i % 4)))) for i in range(24)),
+        *(doc(f"ai-old{i}", f"IA {i}", topics=["ai"], published=at(MONDAY - timedelta(days=6 + 7 * (i % 3))))
+          for i in range(8)),
         doc("ai1", "Fondo de IA", kind="funding_call", topics=["ai"], published=at(MONDAY),
             deadline=MONDAY + timedelta(days=10)),
         doc("ai2", "Licitación de IA", kind="tender", topics=["ai"], published=at(MONDAY + timedelta(days=2)),
@@ -38,7 +41,8 @@ def backend(data_dir):
     ]
     backend = get_backend("sqlite")
     backend.upsert(docs)
-    yield backend
+    with create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).app_context():  # the taxonomy's topics
+        yield backend
     backend.close()
 
 
@@ -59,16 +63,18 @@ def test_the_digest_counts_new_items_lists_open_ones_and_closing_soon(backend):
     assert [d.id for d in digest.closing_soon] == ["ai1", "old-open"]
 
 
-def test_rising_and_falling_topics_as_on_the_trends_page(backend):
+def test_rising_and_falling_topics_are_the_significant_ones(backend):
     digest = build_digest(backend, "2026-W47")
-    assert [(c.key, c.recent, c.previous) for c in digest.rising] == [("ai", 4, 0), ("data", 1, 0)]
-    assert [(c.key, c.recent, c.previous) for c in digest.falling] == [("blockchain", 0, 8), ("iot", 0, 1)]
+    assert [(t.slug, t.count, t.baseline_mean) for t in digest.rising] == [("ai", 12, 0)]
+    assert [(t.slug, t.count, t.baseline_mean) for t in digest.falling] == [("blockchain", 0, 12)]
+    assert all(t.p_value < 0.05 for t in digest.rising + digest.falling)  # data 1 vs 0, iot 0 vs 1: steady
+    assert digest.to_dict()["rising"][0]["topic"] == "ai"
 
 
 def test_a_working_group_digest_covers_its_topics_only(backend):
     digest = build_digest(backend, "2026-W47", topics=("blockchain",))
     assert digest.new_by_kind == {} and digest.opportunities == [] and digest.rising == []
-    assert [c.key for c in digest.falling] == ["blockchain"]
+    assert [t.slug for t in digest.falling] == ["blockchain"]
 
 
 def hostile_week() -> str:
