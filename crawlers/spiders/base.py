@@ -17,6 +17,7 @@ from crawlers.text import decode
 from search.backend import SearchBackend
 
 NOT_MODIFIED = 304
+SKIP = "observatorio/skip/"  # stats prefix of records read and not indexed, by reason
 
 
 class SourceSpider(scrapy.Spider):
@@ -153,6 +154,11 @@ class SourceSpider(scrapy.Spider):
         self.errors.append(f"{url}: {reason or failure.type.__name__}")
         if request is not None and request.meta.get("detail"):
             self.crawler.stats.inc_value("observatorio/failed")
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count records read and not indexed, by a short reason ("no link", "no text"): the
+        crawl report and source health show every one, so nothing is dropped in silence."""
+        self.crawler.stats.inc_value(f"{SKIP}{reason}", count)
 
     def parse_error(self, response: Response, exc: Exception) -> None:
         """Record content we fetched but could not read (bad JSON, not a feed, ...)."""
