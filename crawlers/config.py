@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import jmespath
+from croniter import croniter
 from jmespath.exceptions import JMESPathError
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from core.errors import ConfigError
 from core.models import Strict
@@ -19,7 +20,7 @@ from search.document import Kind
 DEFAULT_USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
 ATTACHMENT_TYPES = ("pdf", "docx", "odt")
 
-__all__ = ["Catalogue", "ConfigError", "CrawlerOptions", "Source", "load_catalogue", "load_sources"]
+__all__ = ["Catalogue", "ConfigError", "CrawlerOptions", "Cron", "Source", "load_catalogue", "load_sources"]
 
 
 def _http_url(url: str) -> str:
@@ -37,6 +38,15 @@ def _jmespath(expression: str | None) -> str | None:
             reason = str(exc).splitlines()[0]  # the rest repeats the expression with a caret
             raise ValueError(f"{expression!r} is not a JMESPath expression: {reason}") from None
     return expression
+
+
+def _cron(expression: str) -> str:
+    if not croniter.is_valid(expression):
+        raise ValueError(f"{expression!r} is not a cron expression (minute hour day month weekday)")
+    return expression
+
+
+Cron = Annotated[str, AfterValidator(_cron)]  # "0 6 * * *": five fields, as crontab(5) reads them
 
 
 class CrawlerOptions(Strict):
@@ -81,6 +91,7 @@ class SourceBase(Strict):
     recrawl_days: float = Field(default=7, ge=0)  # refetch stored detail pages this old
     attachments: AttachmentRule | None = None
     allow_private: bool = False  # crawl it even on a private, loopback or link-local address
+    schedule: Cron | None = None  # when `observatorio schedule` crawls it; default: schedule.yaml's
 
     @field_validator("url")
     @classmethod

@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         ADMIN_PASSWORD=os.environ.get("OBSERVATORIO_ADMIN_PASSWORD") or None,
         SOURCES_FILE=None,  # the catalogue the admin shows and crawls (default config/sources.yaml)
         TAXONOMY_FILE=None,  # default config/topics.yaml
+        SCHEDULE_FILE=None,  # when the scheduler runs each job (default config/schedule.yaml)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),

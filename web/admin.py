@@ -1,4 +1,5 @@
-"""The admin: password login, source health, run one source now, the taxonomy's validation status."""
+"""The admin: password login, source health, run one source now, the taxonomy's validation status,
+the scheduler's next and last runs."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from core.clock import now
 from core.yamlfile import ConfigError
 from crawlers.health import HealthStore
 
 from .crawl_jobs import AlreadyRunning, CrawlJobs
 from .labels import taxonomy_path, taxonomy_status
+from .schedule import Planned, RunLog, Scheduler, jobs_of, load_schedule
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -104,9 +107,21 @@ def dashboard():
     health = dict(zip([s.id for s in sources], store.health([s.id for s in sources]), strict=True))
     taxonomy, taxonomy_error = taxonomy_status()
     running = {j.source: j for j in crawl_jobs().recent(100) if j.running}
+    schedule, schedule_error = planned_jobs(sources)
     return render_template("admin/dashboard.html", sources=sources, health=health, sources_path=path,
                            sources_error=sources_error, taxonomy=taxonomy, taxonomy_error=taxonomy_error,
-                           taxonomy_path=taxonomy_path(), jobs=crawl_jobs().recent(), running=running)
+                           taxonomy_path=taxonomy_path(), jobs=crawl_jobs().recent(), running=running,
+                           schedule=schedule, schedule_error=schedule_error)
+
+
+def planned_jobs(sources: list) -> tuple[list[Planned], str | None]:
+    """What `observatorio schedule` runs next, and what it ran last; or the schedule file's error."""
+    try:
+        config = load_schedule(current_app.config.get("SCHEDULE_FILE"))
+    except ConfigError as exc:
+        return [], str(exc)
+    log = RunLog(Path(current_app.config["DATA_DIR"]) / RunLog.filename)
+    return Scheduler(jobs_of(sources, config), config, log).plan(now()), None
 
 
 @bp.post("/sources/<source_id>/run")

@@ -1,4 +1,5 @@
-"""The `observatorio` command: crawl, enrich, search, serve, digest, demo, sources, reindex, migrate."""
+"""The `observatorio` command: crawl, enrich, search, serve, digest, schedule, demo, sources, reindex,
+migrate, backup."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ def build_parser() -> Parser:
     digest.add_argument("--send", action="store_true",
                         help="e-mail it to the subscribers through OBSERVATORIO_SMTP_URL")
     digest.add_argument("--subscribers", metavar="FILE", help="default config/subscribers.yaml")
+
+    schedule = command("schedule", run_schedule, "Crawl each source on its schedule and send the weekly "
+                       "digest (config/schedule.yaml), until SIGTERM; every job runs once per slot, "
+                       "however many schedulers run.")
+    schedule.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
+    schedule.add_argument("--list", action="store_true", help="print each job's next and last run, and exit")
+
+    backup = command("backup", run_backup, "Copy the data directory into DIR, consistently, while the "
+                     "observatory runs (SQLite's online backup); restore by copying the files back.")
+    backup.add_argument("target", metavar="DIR", help="a new or empty directory")
 
     sources = command("sources", run_sources, "List the configured sources and their health.")
     sources.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
@@ -182,6 +193,36 @@ def run_digest(args) -> int:
     if args.send:
         return send_digest(args.week, args.subscribers)
     print_digest(args.week, args.format, TopicFilter(topic=tuple(args.topic)).topic)
+    return 0
+
+
+def run_schedule(args) -> int:
+    from crawlers.config import load_sources
+
+    from .commands import print_schedule
+    from .schedule import Scheduler, jobs_of, load_schedule, run_until_terminated
+
+    config = load_schedule()
+    scheduler = Scheduler(jobs_of(load_sources(args.sources), config), config, sources_file=args.sources)
+    if args.list:
+        print_schedule(scheduler)
+    else:
+        run_until_terminated(scheduler)
+    return 0
+
+
+def run_backup(args) -> int:
+    from pathlib import Path
+
+    from core.backup import backup
+    from core.paths import data_dir
+
+    copied = backup(Path(args.target))
+    databases = sum(c.database for c in copied)
+    print(f"backed up {len(copied)} file(s) of {data_dir()} into {args.target} "
+          f"({databases} SQLite database(s), each passed its integrity check)")
+    for c in copied:
+        print(f"  {c.path}  {c.size:,} bytes{'  (SQLite)' if c.database else ''}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 from itertools import islice
 from pathlib import Path
@@ -83,9 +84,19 @@ def serve(host: str, port: int, config: dict[str, Any] | None = None) -> None:
     # A crawl earlier in this process (demo) left Scrapy's signal handlers installed.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    server = waitress.create_server(create_app(config), host=host, port=port, threads=8)
+    server = waitress.create_server(create_app(config), host=host, port=port, threads=8, **_proxy())
     print(f"Observatorio TIC: http://{host}:{server.effective_port}/", flush=True)
     server.run()
+
+
+def _proxy() -> dict[str, str]:
+    """Behind a reverse proxy at OBSERVATORIO_TRUSTED_PROXY, links (feeds, e-mail, calendars) take
+    the scheme and host the visitor used, from its X-Forwarded-* headers; nobody else is believed."""
+    proxy = os.environ.get("OBSERVATORIO_TRUSTED_PROXY")
+    if not proxy:
+        return {}
+    return {"trusted_proxy": proxy, "trusted_proxy_count": 1, "clear_untrusted_proxy_headers": True,
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port"}
 
 
 def demo(host: str, port: int) -> None:
@@ -135,6 +146,25 @@ def print_sources(sources: list, out: IO[str] | None = None) -> None:
     flagged = [h.source for h in health.values() if h.flagged]
     if flagged:
         print(f"{len(flagged)} source(s) failed 3 runs in a row or more: {', '.join(flagged)}", file=out)
+
+
+def print_schedule(scheduler, out: IO[str] | None = None) -> None:
+    """Each job with its cron expression, next run and last run (in the schedule's time zone)."""
+    from core.clock import now
+
+    print(f"{'job':<40} {'cron':<16} {'next run':<17} last run", file=out)
+    for planned in scheduler.plan(now()):
+        print(f"{planned.job.id:<40} {planned.job.cron:<16} {planned.next_run:%Y-%m-%d %H:%M} "
+              f"{_last_job_run(planned.last)}", file=out)
+
+
+def _last_job_run(last: dict | None) -> str:
+    if last is None:
+        return "-"
+    slot = last["slot"][:16].replace("T", " ")
+    if last["finished"] is None:
+        return f"{slot}, running"
+    return f"{slot}, exit {last['exit_code']}"
 
 
 def _health_state(h) -> str:

@@ -113,6 +113,38 @@ def test_a_broken_taxonomy_is_reported_with_file_and_line(admin_app, tmp_path):
     assert f"{broken}:3" in page and "Con errores" in page
 
 
+def test_dashboard_shows_the_schedules_next_and_last_runs(admin, data_dir, monkeypatch):
+    from datetime import datetime
+
+    from web.schedule import RunLog
+
+    monkeypatch.setenv("OBSERVATORIO_CLOCK", "2026-12-02T12:01:00-06:00")  # a Wednesday, Costa Rica
+    log = RunLog(data_dir / "schedule.db")
+    slot = datetime.fromisoformat("2026-12-02T06:00:00-06:00")
+    log.claim("crawl:fix_rss", slot, slot)
+    log.finish("crawl:fix_rss", slot, slot + timedelta(minutes=2), 0)
+    log.claim("crawl:fix_broken", slot, slot)
+    log.finish("crawl:fix_broken", slot, slot + timedelta(minutes=2), 1)
+    page = admin.get("/admin/").get_data(as_text=True)
+    section = page[page.index('id="schedule"'):]
+    rows = {m[0]: m[1] for m in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', section, re.S)}
+    assert set(rows) == {"crawl:fix_rss", "crawl:fix_broken", "digest"}
+    assert "2026-12-02 18:00" in rows["crawl:fix_rss"]  # config/schedule.yaml: 06:00 and 18:00
+    assert "2026-12-02 06:00 · terminada" in rows["crawl:fix_rss"]
+    assert "falló (código 1)" in rows["crawl:fix_broken"]
+    assert "2026-12-07 07:00" in rows["digest"] and "—" in rows["digest"]
+
+
+def test_a_broken_schedule_is_reported_with_file_and_line(admin_app, tmp_path):
+    broken = tmp_path / "schedule.yaml"
+    broken.write_text('crawl: "0 6 * *"\n')
+    admin_app.config["SCHEDULE_FILE"] = str(broken)
+    client = admin_app.test_client()
+    log_in(client)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert f"{broken}:1" in page and "La programación tiene errores" in page
+
+
 def test_run_one_source_now_crawls_in_a_subprocess_and_shows_the_result(admin, data_dir):
     token = csrf_token(admin.get("/admin/").get_data(as_text=True))
     response = admin.post("/admin/sources/fix_rss/run", data={"csrf_token": token})
