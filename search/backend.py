@@ -77,6 +77,11 @@ class SearchBackend(ABC):
         each week, ties by phrase), keyed like `histogram`: the raw data of emerging terms."""
         raise NotSupported(f"the {self.name} backend does not support term counts")
 
+    def generation(self) -> str | None:
+        """A token that changes whenever what searches see changes (a write became visible), so
+        that answers can be cached and validated by it; None when the backend cannot tell."""
+        return None
+
     def reindex(self) -> int:
         """Rebuild the index from the stored documents while searches go on; return the count."""
         raise NotSupported(f"the {self.name} backend does not support reindexing")

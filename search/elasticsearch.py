@@ -149,6 +149,19 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- reading -------------------------------------------------------------------------
 
+    def generation(self) -> str:
+        """The index behind the alias and its write and refresh counters: they move only when
+        something is written or made visible (a restart resets them, which only costs a miss)."""
+        with translate_errors(self.url):
+            try:
+                stats = self.client.indices.stats(index=self.alias, metric="indexing,refresh")
+            except NotFoundError:
+                return "none"
+        totals = stats["_all"]["primaries"]
+        counters = (totals["indexing"]["index_total"], totals["indexing"]["delete_total"],
+                    totals["refresh"]["total"])
+        return ":".join([",".join(sorted(stats["indices"])), *map(str, counters)])
+
     def _search(self, **body: Any) -> dict:
         """Search the alias; an index that was never created holds nothing."""
         with translate_errors(self.url):

@@ -85,6 +85,9 @@ class SQLiteBackend(SearchBackend):
     def _generation(db: sqlite3.Connection) -> int:
         return db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
 
+    def generation(self) -> str:
+        return str(self._generation(self._db()))
+
     def _columns(self, db: sqlite3.Connection, kind: type):
         return CACHE.get(str(self.path.resolve()), self._generation(db), kind, db)
 

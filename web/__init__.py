@@ -20,6 +20,7 @@ from . import (
     api,
     backend,
     charts,
+    conditional,
     digest,
     feeds,
     i18n,
@@ -64,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     digest.init_app(app)
     csrf.init_app(app)
     app.before_request(params.reject_unexpected_parameters)
+    conditional.init_app(app)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
     for module in (pages, opportunities, topics, trends, digest, feeds, api, admin):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import functools
 import hmac
 import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from core.clock import now
+from core.statefile import StateFile
 from core.yamlfile import ConfigError
 from crawlers.health import HealthStore
 
@@ -42,35 +42,48 @@ def login_required(view):
     return wrapped
 
 
-def _failures(address: str) -> deque[float]:
-    """Times of this address's recent wrong passwords, kept on the app."""
-    failures = current_app.extensions.setdefault("observatorio_login_failures", defaultdict(deque))
-    return failures[address]
+class LoginFailures(StateFile):
+    """Wrong passwords by address, in the data directory: every worker counts the same ones."""
+
+    filename = "admin.db"
+    schema = "CREATE TABLE IF NOT EXISTS login_failures (address TEXT NOT NULL, at REAL NOT NULL);"
+
+    def add(self, address: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - LOCKOUT_SECONDS,))
+            db.execute("INSERT INTO login_failures VALUES (?, ?)", (address, time.time()))
+
+    def locked_out(self, address: str) -> bool:
+        with self._db() as db:
+            (count,) = db.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at >= ?",
+                                  (address, time.time() - LOCKOUT_SECONDS)).fetchone()
+        return count >= MAX_FAILURES
+
+    def clear(self, address: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM login_failures WHERE address = ?", (address,))
 
 
-def _locked_out(address: str) -> bool:
-    recent = _failures(address)
-    while recent and recent[0] < time.monotonic() - LOCKOUT_SECONDS:
-        recent.popleft()
-    return len(recent) >= MAX_FAILURES
+def login_failures() -> LoginFailures:
+    return LoginFailures(Path(current_app.config["DATA_DIR"]) / LoginFailures.filename)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     error, address = None, request.remote_addr or "?"
     if request.method == "POST":
-        if _locked_out(address):
+        if login_failures().locked_out(address):
             error = gettext("Demasiados intentos fallidos. Espere 15 minutos.")
         elif hmac.compare_digest(request.form.get("password", "").encode(),
                                  current_app.config["ADMIN_PASSWORD"].encode()):
-            _failures(address).clear()
+            login_failures().clear(address)
             session.clear()
             session.permanent = True
             session["admin"] = True
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
         else:
-            _failures(address).append(time.monotonic())
+            login_failures().add(address)
             error = gettext("Contraseña incorrecta.")
     return render_template("admin/login.html", error=error), 401 if error else 200
 
@@ -82,10 +95,8 @@ def logout():
 
 
 def crawl_jobs() -> CrawlJobs:
-    """The crawls started from this process, kept on the app."""
-    return current_app.extensions.setdefault(
-        "observatorio_crawl_jobs", CrawlJobs(Path(current_app.config["DATA_DIR"]),
-                                             current_app.config["SEARCH_BACKEND"]))
+    """The admin's crawl runs, as every worker sees them (in the data directory)."""
+    return CrawlJobs(Path(current_app.config["DATA_DIR"]), current_app.config["SEARCH_BACKEND"])
 
 
 def load_catalogue():

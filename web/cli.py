@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -48,13 +49,15 @@ def build_parser() -> Parser:
     migrate.add_argument("--from", dest="source", choices=("sqlite", "elasticsearch"),
                          help="default: the other backend")
 
-    for name, handler, help in (
+    servers = {name: command(name, handler, help) for name, handler, help in (
         ("serve", run_serve, "Serve the web app with a production WSGI server."),
         ("demo", run_demo, "Serve the bundled sample sources, crawl them and serve the web app."),
-    ):
-        sub = command(name, handler, help)
+    )}
+    for sub in servers.values():
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
+    servers["serve"].add_argument("--workers", type=_at_least_one, default=os.cpu_count() or 1,
+                                  help="worker processes (default: one per core); 1 serves with waitress")
 
     digest = command("digest", run_digest, "Build the weekly trend digest.")
     digest.add_argument("--week", metavar="YYYY-Www")
@@ -77,6 +80,12 @@ def build_parser() -> Parser:
     sources = command("sources", run_sources, "List the configured sources and their health.")
     sources.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def add_parameters(parser: Parser, model: type[RequestModel], skip: tuple[str, ...] = ()) -> None:
@@ -175,7 +184,7 @@ def run_migrate(args) -> int:
 def run_serve(args) -> int:
     from .commands import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, args.workers)
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 from itertools import islice
 from pathlib import Path
@@ -15,6 +14,7 @@ from crawlers.health import HealthStore, SourceRun
 from search.backend import get_backend
 
 ENRICH_BATCH = 64
+GUNICORN_THREADS = 4  # per worker: requests waiting on the index overlap
 # The demo site is ours and on loopback: no need to be gentle with it.
 DEMO_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
                        "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
@@ -75,28 +75,48 @@ def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
     return status
 
 
-def serve(host: str, port: int, config: dict[str, Any] | None = None) -> None:
-    """Serve on waitress (never Flask's debug server); the address is printed once listening."""
-    import waitress
+def serve(host: str, port: int, workers: int = 1, config: dict[str, Any] | None = None) -> None:
+    """Serve the app (never Flask's debug server); the address is printed once listening.
 
+    One worker: waitress, threads in one process (as the demo serves). Several: gunicorn, one
+    process per worker with a few threads each, so that requests run on every core, not one
+    at a time on one interpreter lock. Workers share nothing in memory that matters: the admin's
+    runs, the login lockout, sessions and crawl state are in the data directory, and each keeps
+    its own cache of answers keyed by the index's generation.
+    """
     from . import create_app
 
     # A crawl earlier in this process (demo) left Scrapy's signal handlers installed.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    server = waitress.create_server(create_app(config), host=host, port=port, threads=8, **_proxy())
+    app = create_app(config)
+    if workers > 1:
+        _gunicorn(app, host, port, workers)
+        return
+    import waitress
+
+    # X-Forwarded-* reach the app, whose TrustedProxy believes them only from the proxy.
+    server = waitress.create_server(app, host=host, port=port, threads=8, clear_untrusted_proxy_headers=False)
     print(f"Observatorio TIC: http://{host}:{server.effective_port}/", flush=True)
     server.run()
 
 
-def _proxy() -> dict[str, str]:
-    """Behind a reverse proxy at OBSERVATORIO_TRUSTED_PROXY, links (feeds, e-mail, calendars) take
-    the scheme and host the visitor used, from its X-Forwarded-* headers; nobody else is believed."""
-    proxy = os.environ.get("OBSERVATORIO_TRUSTED_PROXY")
-    if not proxy:
-        return {}
-    return {"trusted_proxy": proxy, "trusted_proxy_count": 1, "clear_untrusted_proxy_headers": True,
-            "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port"}
+def _gunicorn(app, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            settings = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+                        "threads": GUNICORN_THREADS, "preload_app": True, "timeout": 120,
+                        "forwarded_allow_ips": "",  # web.security.TrustedProxy decides, as for waitress
+                        "when_ready": lambda _: print(f"Observatorio TIC: http://{host}:{port}/", flush=True)}
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return app
+
+    Server().run()
 
 
 def demo(host: str, port: int) -> None:
@@ -116,7 +136,7 @@ def demo(host: str, port: int) -> None:
     # The admin's "run now" starts `observatorio crawl --sources FILE`: give it absolute URLs.
     catalogue = write_catalogue(sources, data_dir() / "demo-sources.yaml")
     try:
-        serve(host, port, {"SOURCES_FILE": str(catalogue)})
+        serve(host, port, config={"SOURCES_FILE": str(catalogue)})
     finally:
         site.stop()
 

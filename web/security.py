@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors
 
@@ -53,7 +55,23 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+class TrustedProxy:
+    """Behind a reverse proxy, links (feeds, calendars, e-mails) take the scheme and host the
+    visitor used, from the proxy's X-Forwarded-* headers; the same headers from any other
+    address are ignored, so nobody can make the app print their host in a feed."""
+
+    def __init__(self, app, proxy: str):
+        self.app, self.proxy = app, proxy
+        self.forwarded = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_port=1)
+
+    def __call__(self, environ, start_response):
+        trusted = environ.get("REMOTE_ADDR") == self.proxy
+        return (self.forwarded if trusted else self.app)(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    if proxy := os.environ.get("OBSERVATORIO_TRUSTED_PROXY"):
+        app.wsgi_app = TrustedProxy(app.wsgi_app, proxy)
     app.session_interface = SessionInterface()
     app.after_request(add_headers)
     app.add_template_filter(external_url)

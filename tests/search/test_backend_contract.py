@@ -70,6 +70,22 @@ def test_upsert_replaces_and_delete_removes(backend):
     assert backend.search(SearchQuery(q="robotica")).total == 0
 
 
+def test_the_generation_moves_with_every_visible_write_and_only_then(backend):
+    before = backend.generation()
+    assert before and backend.generation() == before  # reading changes nothing
+    backend.search(SearchQuery(q="ciberseguridad"))
+    assert backend.generation() == before
+    backend.upsert([CORPUS[0].model_copy(update={"title": "Convocatoria de robótica"})])
+    after_write = backend.generation()
+    assert after_write != before
+    with backend.bulk_load():
+        backend.upsert([doc("bulk", "Documento cargado en lote")])
+    assert backend.generation() != after_write  # the load became visible: answers cached before are stale
+    settled = backend.generation()
+    backend.delete("bulk")
+    assert backend.generation() != settled
+
+
 def test_diacritics_fold_both_ways(backend):
     assert "closed-call" in ids(backend.search(SearchQuery(q="tecnologia agricola")))
     assert "ai-call" in ids(backend.search(SearchQuery(q="automático")))

@@ -66,6 +66,17 @@ def test_a_wrong_password_is_refused_and_repeated_failures_lock_out(admin_app):
     assert locked.status_code == 401 and "Demasiados intentos" in locked.get_data(as_text=True)
 
 
+def test_the_lockout_holds_across_workers(data_dir, sources_file):
+    """Two apps on one data directory are two workers of `serve --workers 2`."""
+    config = {"TESTING": True, "DATA_DIR": str(data_dir), "ADMIN_PASSWORD": PASSWORD,
+              "SOURCES_FILE": str(sources_file)}
+    first, second = create_app(config).test_client(), create_app(config).test_client()
+    for client in (first, second, first, second, first):
+        assert log_in(client, "guess").status_code == 401
+    for client in (first, second):
+        assert "Demasiados intentos" in log_in(client, PASSWORD).get_data(as_text=True)
+
+
 def test_every_post_needs_the_csrf_token(admin_app):
     client = admin_app.test_client()
     client.get("/admin/login")
@@ -156,6 +167,39 @@ def test_run_one_source_now_crawls_in_a_subprocess_and_shows_the_result(admin, d
     assert "Terminado." in page and re.search(r"fix_rss\s+ok", page), page
     assert HealthStore(data_dir / "health.db").health(["fix_rss"])[0].last_run.status == "ok"
     assert "fix_rss" in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_a_run_started_on_one_worker_is_followed_on_another_and_a_second_start_is_refused(
+        admin, admin_app, data_dir):
+    other = create_app(dict(admin_app.config)).test_client()  # a second worker: same data directory
+    assert log_in(other).status_code == 302
+    token = csrf_token(admin.get("/admin/").get_data(as_text=True))
+    run_page = admin.post("/admin/sources/fix_rss/run", data={"csrf_token": token}).headers["Location"]
+    again = other.post("/admin/sources/fix_rss/run", data={"csrf_token": csrf_token(
+        other.get("/admin/").get_data(as_text=True))}, follow_redirects=True).get_data(as_text=True)
+    assert "Esa fuente ya se está rastreando." in again
+    deadline = time.monotonic() + 120
+    while "refresh" in (page := other.get(run_page).get_data(as_text=True)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "Terminado." in page and re.search(r"fix_rss\s+ok", page), page
+    assert run_page.rsplit("/", 1)[1] in other.get("/admin/").get_data(as_text=True)
+
+
+def test_a_run_whose_process_was_killed_says_interrupted(admin, data_dir):
+    import json
+    import subprocess
+    import sys
+
+    folder = data_dir / "admin-runs"
+    folder.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True)  # a process that has ended
+    record = {"id": "20261204T050000-0123abcd", "source": "fix_rss", "pid": int(gone.stdout),
+              "started": "2026-12-04T05:00:00+00:00"}
+    (folder / "20261204T050000-0123abcd.json").write_text(json.dumps(record))
+    page = admin.get("/admin/runs/20261204T050000-0123abcd").get_data(as_text=True)
+    assert "Interrumpido" in page and "refresh" not in page
+    assert admin.get("/admin/runs/..%2Fsecret_key").status_code == 404
 
 
 def test_an_unknown_source_cannot_be_run(admin):

@@ -1,0 +1,187 @@
+"""Many clients against `observatorio serve` on loopback: requests/s, latency percentiles, errors.
+
+    .venv/bin/python -m bench.load [--documents 100000] [--clients 20] [--seconds 60]
+                                   [--workers N] [--backends sqlite elasticsearch]
+
+For each backend, the same fixed mix of requests is sent by `--clients` client threads (each
+with its own keep-alive connection, in a separate process from the server) for `--seconds`,
+first to the single-process configuration (`--workers 1`, waitress: the baseline) and then to
+`--workers N` (gunicorn, default one per core). Feed readers in the mix poll with the ETag they
+got, as real readers do. Printed: requests/s, p50/p95/p99 and errors, and the ratio of
+requests/s to the baseline. Elasticsearch is this checkout's test instance (scripts/elasticsearch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from bench.search import elasticsearch_url
+from bench.webapp import TOPICS, documents
+from search.backend import get_backend
+from tests.helpers import ROOT, free_port
+
+BATCH = 2_000
+# (weight, path): what visitors, firms, working groups and feed readers ask for.
+MIX = [
+    (6, "/?q={word}"), (3, "/?q={word}&topic={topic}&open=true"), (2, "/"),
+    (4, "/api/search?q={word}&size=20"), (2, "/api/search?topic={topic}&sort=deadline"),
+    (3, "/topics/{topic}"), (1, "/topics"), (2, "/opportunities"), (1, "/trends"), (1, "/api/trends"),
+    (4, "/items/bench-{n}"), (4, "/topics/{topic}/feed.atom"), (2, "/search.atom?q={word}"),
+    (2, "/opportunities.ics"),
+]
+WORDS = ("inteligencia", "ciberseguridad", "nube", "datos", "sensores", "fondo", "licitación", "pymes")
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    not_modified: int = 0
+    elapsed: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def index(backend_name: str, folder: Path, count: int, url: str | None) -> dict[str, str]:
+    """Fill a new index with `count` documents; return the environment that serves it (an
+    Elasticsearch index is named after the folder's run, and deleted by `drop`)."""
+    env = {**os.environ, "OBSERVATORIO_DATA_DIR": str(folder), "OBSERVATORIO_SEARCH_BACKEND": backend_name,
+           "OBSERVATORIO_EMBEDDING_MODEL": "none"}
+    options: dict = {"path": folder / "observatorio.db"}
+    if backend_name == "elasticsearch":
+        alias = f"bench-load-{uuid.uuid4().hex[:8]}"
+        env |= {"OBSERVATORIO_ELASTICSEARCH_URL": url, "OBSERVATORIO_ELASTICSEARCH_INDEX": alias}
+        options = {"url": url, "index": alias}
+    backend = get_backend(backend_name, **options)
+    docs = documents(count)
+    with backend.bulk_load():
+        for start in range(0, count, BATCH):
+            backend.upsert(docs[start:start + BATCH])
+    backend.close()
+    return env
+
+
+def drop(env: dict[str, str]) -> None:
+    """Delete a benchmark's Elasticsearch index and template (SQLite goes with its folder)."""
+    if env["OBSERVATORIO_SEARCH_BACKEND"] == "elasticsearch":
+        backend = get_backend("elasticsearch", url=env["OBSERVATORIO_ELASTICSEARCH_URL"],
+                              index=env["OBSERVATORIO_ELASTICSEARCH_INDEX"])
+        backend.client.indices.delete(index=f"{backend.alias}-v*")
+        backend.client.indices.delete_index_template(name=backend.alias)
+        backend.close()
+
+
+def requests(seed: int, count: int):
+    """An endless, reproducible stream of paths from the mix."""
+    rng = random.Random(seed)
+    weighted = [path for weight, path in MIX for _ in range(weight)]
+    while True:
+        path = rng.choice(weighted)
+        yield path.format(word=quote(rng.choice(WORDS)), topic=rng.choice(TOPICS), n=rng.randrange(count))
+
+
+def client(port: int, paths, until: float, tally: Tally) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    etags: dict[str, str] = {}
+    for path in paths:
+        if time.perf_counter() >= until:
+            break
+        headers = {"If-None-Match": etags[path]} if path in etags else {}
+        start = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status in (200, 304)
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            ok = False
+        elapsed = time.perf_counter() - start
+        with tally.lock:
+            tally.latencies.append(elapsed)
+            tally.errors += not ok
+            tally.not_modified += ok and response.status == 304
+        if ok and path.endswith((".atom", ".ics")) and (etag := response.getheader("ETag")):
+            etags[path] = etag  # feed readers and calendar apps poll with what they got
+    connection.close()
+
+
+def run_load(env: dict[str, str], workers: int, clients: int, seconds: float, count: int) -> Tally:
+    port = free_port()
+    command = [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as server:
+        try:
+            server.stdout.readline()
+            warm = Tally()
+            client(port, itertools.islice(requests(0, count), 50), time.perf_counter() + 60, warm)
+            tally, until = Tally(), time.perf_counter() + seconds
+            threads = [threading.Thread(target=client, args=(port, requests(i + 1, count), until, tally))
+                       for i in range(clients)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            tally.elapsed = time.perf_counter() - started
+            return tally
+        finally:
+            server.terminate()
+            server.wait(60)
+
+
+def report(label: str, tally: Tally, baseline_rate: float | None) -> float:
+    if len(tally.latencies) < 2:
+        sys.exit(f"{label}: fewer than 2 requests answered; is the server starting?")
+    rate = len(tally.latencies) / tally.elapsed
+    q = statistics.quantiles(tally.latencies, n=100)
+    ratio = f"{rate / baseline_rate:5.2f}×" if baseline_rate else "  1.00× (baseline)"
+    print(f"  {label:<34} {rate:8.1f} req/s  p50 {q[49] * 1000:7.1f} ms  p95 {q[94] * 1000:7.1f} ms  "
+          f"p99 {q[98] * 1000:7.1f} ms  errors {tally.errors}  304s {tally.not_modified}  {ratio}",
+          flush=True)
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "elasticsearch"])
+    parser.add_argument("--elasticsearch-url")
+    args = parser.parse_args()
+    print(f"{args.documents} documents, {args.clients} clients for {args.seconds:.0f} s each; "
+          f"cores: {os.cpu_count()}; load average at start: {os.getloadavg()}", flush=True)
+    url = elasticsearch_url(args.elasticsearch_url) if "elasticsearch" in args.backends else None
+    for name in args.backends:
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            env = index(name, Path(folder), args.documents, url)
+            print(f"\n{name}: indexed in {time.perf_counter() - started:.0f} s", flush=True)
+            try:
+                baseline = report("1 process (waitress)",
+                                  run_load(env, 1, args.clients, args.seconds, args.documents), None)
+                report(f"{args.workers} workers (gunicorn)",
+                       run_load(env, args.workers, args.clients, args.seconds, args.documents), baseline)
+            finally:
+                drop(env)
+    print(f"\nload average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

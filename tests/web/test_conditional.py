@@ -1,0 +1,87 @@
+"""Conditional GETs and the answer cache: 304 for readers that have the answer, fresh answers as
+soon as the index or the day changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from search.backend import get_backend
+from search.sqlite import SQLiteBackend
+from tests.search.test_backend_contract import NOW, doc
+
+POLLED = ["/search.atom?q=inteligencia", "/topics/ai/feed.atom", "/opportunities.ics", "/search.csv",
+          "/api/search?q=fondo", "/api/trends", "/", "/opportunities", "/topics", "/topics/ai", "/trends",
+          "/items/full-call"]
+
+
+def get(client, url: str, **headers: str):
+    """A GET read to the end and closed, as a real client does (a streamed answer holds its
+    request's context until then)."""
+    response = client.get(url, headers=headers)
+    response.get_data()
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize("url", POLLED)
+def test_a_reader_that_has_the_answer_gets_304_until_a_crawl_writes(client, data_dir, url):
+    first = get(client, url)
+    assert first.status_code == 200 and first.headers["ETag"].startswith('W/"')
+    assert "no-cache" in first.headers["Cache-Control"] and "Cookie" in first.headers["Vary"]
+    again = get(client, url, **{"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == first.headers["ETag"]
+    writer = get_backend("sqlite", path=data_dir / "observatorio.db")  # a crawl in another process
+    writer.upsert([doc("new-one", "Nueva convocatoria de inteligencia artificial", topics=["ai"])])
+    writer.close()
+    after = get(client, url, **{"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_language_and_the_day_change_the_answer(client, monkeypatch):
+    spanish = client.get("/topics").headers["ETag"]
+    client.get("/lang/en")
+    english = client.get("/topics", headers={"If-None-Match": spanish})
+    assert english.status_code == 200 and english.headers["ETag"] != spanish
+    monkeypatch.setenv("OBSERVATORIO_CLOCK", "2099-01-01T12:00:00-06:00")
+    tomorrow = client.get("/topics", headers={"If-None-Match": english.headers["ETag"]})
+    assert tomorrow.status_code == 200 and tomorrow.headers["ETag"] != english.headers["ETag"]
+
+
+def test_the_admin_and_errors_are_never_conditional(client):
+    assert "ETag" not in client.get("/admin/login").headers
+    assert "ETag" not in client.get("/items/missing").headers
+    assert "ETag" not in client.get("/api/search?size=0").headers  # a 400
+
+
+def test_a_question_asked_again_in_the_same_generation_is_answered_from_the_cache(app, data_dir, monkeypatch):
+    asked = []
+    real = SQLiteBackend.search
+    monkeypatch.setattr(SQLiteBackend, "search", lambda self, query: asked.append(query) or real(self, query))
+    client = app.test_client()
+    first = client.get("/?q=ciberseguridad").get_data(as_text=True)
+    computed = len(asked)
+    assert computed and client.get("/?q=ciberseguridad").get_data(as_text=True) == first
+    assert len(asked) == computed  # nothing asked of the index the second time
+    writer = get_backend("sqlite", path=data_dir / "observatorio.db")
+    writer.upsert([doc("fresh", "Licitación de ciberseguridad nueva", kind="tender")])
+    writer.close()
+    assert "/items/fresh" in client.get("/?q=ciberseguridad").get_data(as_text=True)
+    assert len(asked) > computed
+
+
+def test_a_polled_calendar_is_rendered_once_per_generation_for_every_reader(app, data_dir, monkeypatch):
+    from web import renderers
+
+    rendered = []
+    real = renderers.icalendar
+    monkeypatch.setattr(renderers, "icalendar", lambda *args: rendered.append(1) or real(*args))
+    readers = [app.test_client() for _ in range(3)]
+    bodies = {get(reader, "/opportunities.ics").data for reader in readers}
+    assert len(rendered) == 1 and len(bodies) == 1 and b"BEGIN:VCALENDAR" in bodies.pop()
+    writer = get_backend("sqlite", path=data_dir / "observatorio.db")
+    late = doc("late-call", "Convocatoria tardía", kind="funding_call", deadline=NOW + timedelta(days=3))
+    writer.upsert([late])
+    writer.close()
+    assert b"Convocatoria tard" in get(readers[0], "/opportunities.ics").data and len(rendered) == 2
