@@ -9,7 +9,7 @@ crawls, each in a fresh process and through the whole pipeline with NLP off:
 
 - html (baseline): the `html` type on the plain listings;
 - browser, every page rendered: the `browser` type on the same plain listings, notice pages
-  rendered too (`render_details`): the cost of chromium per page, on the same pages;
+  rendered too (`details_wait_for`): the cost of chromium per page, on the same pages;
 - browser, script listing + clicks: the `browser` type on the scripted listing, clicking
   through its pages, notice pages fetched plainly: how a JavaScript portal is usually crawled.
 
@@ -56,7 +56,7 @@ cargar();
 CONFIGS = {
     "html (baseline)": ("html", "/plain/pagina-0.html", {}),
     "browser, every page rendered": ("browser", "/plain/pagina-0.html",
-                                     {"wait_for": "#resultados a", "render_details": True}),
+                                     {"wait_for": "#resultados a", "details_wait_for": "h1"}),
     "browser, script listing + clicks": ("browser", "/scripted/index.html",
                                          {"wait_for": "#resultados a", "next_click": "button.siguiente"}),
 }

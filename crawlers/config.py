@@ -184,9 +184,9 @@ class BrowserActions(Strict):
 
     wait_for: str  # the listing is ready when this matches (e.g. the result rows' links)
     next_click: str | None = None  # the button that shows the next listing page in place
-    render_details: bool = False  # also render notice pages in the browser (one page each)
+    details_wait_for: str | None = None  # render notice pages too, read once this matches
 
-    @field_validator("wait_for", "next_click")
+    @field_validator("wait_for", "next_click", "details_wait_for")
     @classmethod
     def _selectors(cls, value: str | None) -> str | None:
         return _page_selector(value)

@@ -31,10 +31,11 @@ class BrowserSpider(HtmlSpider):
        matches (CSS, or XPath when it starts with "/" or "(").
     2. With `browser.next_click`, that button is clicked while it is there and enabled, up to
        `listing.max_pages` listing pages in all; after each click the listing is read again
-       once what `wait_for` matches has changed. A click that changes nothing is an error.
+       once what `wait_for` matches has changed. A listing that never shows `wait_for`, or a
+       click that changes nothing, is an error.
     3. Every listing page read is parsed as the `html` type parses one (`listing`, `fields`,
-       attachments); notice pages are fetched plainly, or rendered with
-       `browser.render_details`.
+       attachments); notice pages are fetched plainly, or, with `browser.details_wait_for`,
+       rendered and read once that matches.
     4. A rendered page is always fetched whole: its validators describe the page's shell, not
        the data its script loads.
     """
@@ -44,23 +45,26 @@ class BrowserSpider(HtmlSpider):
 
     def request(self, url: str, callback, **kwargs) -> scrapy.Request:
         request = super().request(url, callback, **kwargs)
-        if request.meta.get("detail") and self.source.browser.render_details:
-            return self.rendered(request)
+        wait_for = self.source.browser.details_wait_for
+        if request.meta.get("detail") and wait_for:
+            self.rendered(request, PageMethod(wait_until_shown, wait_for, self.timeout))
         return request
 
     def index_request(self, url: str, parse, page: int = 1, **kwargs) -> scrapy.Request:
         actions, remaining = self.source.browser, self.source.listing.max_pages - page + 1
-        walk = PageMethod(read_listing, actions.wait_for, actions.next_click, remaining,
-                          self.settings.getfloat("DOWNLOAD_TIMEOUT"))
-        request = self.rendered(super().index_request(url, parse, page, **kwargs))
-        request.meta["playwright_page_methods"] = [walk]
-        return request
+        request = super().index_request(url, parse, page, **kwargs)
+        return self.rendered(request, PageMethod(read_listing, actions.wait_for, actions.next_click,
+                                                 remaining, self.timeout))
+
+    @property
+    def timeout(self) -> float:
+        return self.settings.getfloat("DOWNLOAD_TIMEOUT")
 
     @staticmethod
-    def rendered(request: scrapy.Request) -> scrapy.Request:
+    def rendered(request: scrapy.Request, action: PageMethod) -> scrapy.Request:
         for name in VALIDATORS:
             request.headers.pop(name, None)
-        request.meta["playwright"] = True
+        request.meta.update(playwright=True, playwright_page_methods=[action])
         return request
 
     def parse(self, response: Response):
@@ -71,16 +75,24 @@ class BrowserSpider(HtmlSpider):
             yield from super().parse(response.replace(body=html, encoding="utf-8"))
 
 
-async def read_listing(page, wait_for: str, next_click: str | None, max_pages: int, timeout: float) -> dict:
-    """The HTML of every listing page: the first once `wait_for` matches, then one per click
-    on `next_click`; `error` says why the walk stopped early, if it did."""
+async def wait_until_shown(page, query: str, timeout: float) -> None:
+    """Wait until `query` matches; UnreadableContent, saying what was awaited, when it never does
+    (Playwright's own message is a page of call log)."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout  # only browser crawls load Playwright
 
     page.set_default_timeout(timeout * 1000)
     try:
-        await page.wait_for_selector(_playwright(wait_for), state="attached")
-    except PlaywrightTimeout:  # its message is a page of call log; this one says what was awaited
-        return {"pages": [], "error": f"the listing never showed {wait_for!r} (waited {timeout:g} s)"}
+        await page.wait_for_selector(_playwright(query), state="attached")
+    except PlaywrightTimeout:
+        raise UnreadableContent(f"the page never showed {query!r} (waited {timeout:g} s)") from None
+
+
+async def read_listing(page, wait_for: str, next_click: str | None, max_pages: int, timeout: float) -> dict:
+    """The HTML of every listing page: the first once `wait_for` matches, then one per click
+    on `next_click`; `error` says why the walk stopped early, if it did."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    await wait_until_shown(page, wait_for, timeout)
     pages = [await page.content()]
     while next_click and len(pages) < max_pages:
         button = page.locator(_playwright(next_click)).first

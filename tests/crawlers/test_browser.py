@@ -57,8 +57,17 @@ def crawled(tmp_path_factory, site):
     """The script-built listing crawled twice by a browser source, and once read plainly."""
     folder = tmp_path_factory.mktemp("browser")
     url = f"{site.base}/browser/index.html"
+    two_pages = BROWSER.replace('      item_links: "#resultados a::attr(href)"\n',
+                                '      item_links: "#resultados a::attr(href)"\n      max_pages: 2\n')
+    scripted_notices = LISTING + """    browser:
+      wait_for: "#resultados a"
+      details_wait_for: "article.contenido:not(:empty)"
+"""
     sources = catalogue(folder / "sources.yaml", source("fix_browser", "tender", "browser", url, BROWSER),
-                        source("fix_plain", "tender", "html", url, LISTING))
+                        source("fix_plain", "tender", "html", url, LISTING),
+                        source("fix_two_pages", "tender", "browser", url, two_pages),
+                        source("fix_scripted_notices", "tender", "browser",
+                               f"{site.base}/browser/fichas.html", scripted_notices))
     env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
     first = run_cli("crawl", "--sources", str(sources), env=env)
     second = run_cli("crawl", "--sources", str(sources), "--source", "fix_browser", env=env)
@@ -91,6 +100,22 @@ def test_the_same_listing_read_without_a_browser_has_no_links(crawled):
 
 
 @needs_chromium
+def test_clicks_stop_at_max_pages(crawled):
+    first, _, _ = crawled
+    # Four notices on two listing pages, not the fifth on the third; fix_browser indexed them first.
+    assert report(first.stdout)["fix_two_pages"][:4] == ["ok", "0", "0", "4"], first.stdout
+
+
+@needs_chromium
+def test_notice_pages_built_by_script_are_rendered_with_details_wait_for(crawled):
+    first, _, documents = crawled
+    assert report(first.stdout)["fix_scripted_notices"][:2] == ["ok", "1"], first.stdout
+    (notice,) = [d for d in documents if d.source == "fix_scripted_notices"]
+    assert notice.title == "Equipo de videoconferencia para sedes regionales"
+    assert "licencias de software" in notice.body
+
+
+@needs_chromium
 def test_a_second_run_renders_the_listing_again_and_keeps_fresh_notices(crawled):
     _, second, _ = crawled
     assert second.returncode == 0, second.stderr
@@ -116,7 +141,7 @@ def test_a_listing_that_never_appears_is_an_error_that_says_what_was_awaited(tmp
                         timeout=3)
     run = run_cli("crawl", "--sources", str(sources), env={"OBSERVATORIO_DATA_DIR": str(tmp_path / "data")})
     assert report(run.stdout)["fix_browser"][0] == "failed"
-    assert "the listing never showed '#no-existe' (waited 3 s)" in run.stdout
+    assert "index.html: the page never showed '#no-existe' (waited 3 s)" in run.stdout
 
 
 @pytest.mark.parametrize(("browser", "fragment"), [
@@ -124,6 +149,7 @@ def test_a_listing_that_never_appears_is_an_error_that_says_what_was_awaited(tmp
      "browser.wait_for: '#resultados a::attr(href)' is not a CSS selector a browser can wait for or click"),
     ('      wait_for: "//ul[@id="\n', "browser.wait_for: '//ul[@id=' is not an XPath expression"),
     ('      next_click: "button.siguiente"\n', "browser.wait_for"),
+    ('      wait_for: "a"\n      details_wait_for: "h1::text"\n', "browser.details_wait_for: 'h1::text'"),
     ('      wait_for: "a"\n      click: "button"\n', "browser.click: unknown key"),
 ])
 def test_browser_actions_are_validated(tmp_path, browser, fragment):
