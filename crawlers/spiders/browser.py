@@ -71,8 +71,8 @@ class BrowserSpider(HtmlSpider):
         walk = response.meta["playwright_page_methods"][0].result
         if walk["error"]:
             self.parse_error(response, UnreadableContent(walk["error"]))
-        for html in walk["pages"]:
-            yield from super().parse(response.replace(body=html, encoding="utf-8"))
+        for url, html in walk["pages"]:
+            yield from super().parse(response.replace(url=url, body=html, encoding="utf-8"))
 
 
 async def wait_until_shown(page, query: str, timeout: float) -> None:
@@ -88,12 +88,13 @@ async def wait_until_shown(page, query: str, timeout: float) -> None:
 
 
 async def read_listing(page, wait_for: str, next_click: str | None, max_pages: int, timeout: float) -> dict:
-    """The HTML of every listing page: the first once `wait_for` matches, then one per click
-    on `next_click`; `error` says why the walk stopped early, if it did."""
+    """The URL and HTML of every listing page: the first once `wait_for` matches, then one per
+    click on `next_click` (which may run a script or submit a form); `error` says why the walk
+    stopped early, if it did."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     await wait_until_shown(page, wait_for, timeout)
-    pages = [await page.content()]
+    pages = [(page.url, await page.content())]
     while next_click and len(pages) < max_pages:
         button = page.locator(_playwright(next_click)).first
         if not await button.count() or not await button.is_visible() or not await button.is_enabled():
@@ -105,7 +106,7 @@ async def read_listing(page, wait_for: str, next_click: str | None, max_pages: i
         except PlaywrightTimeout:
             return {"pages": pages, "error": f"clicking {next_click!r} on listing page {len(pages)} did not "
                                             f"change {wait_for!r} within {timeout:g} s"}
-        pages.append(await page.content())
+        pages.append((page.url, await page.content()))
     return {"pages": pages, "error": None}
 
 

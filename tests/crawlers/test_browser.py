@@ -67,7 +67,9 @@ def crawled(tmp_path_factory, site):
                         source("fix_plain", "tender", "html", url, LISTING),
                         source("fix_two_pages", "tender", "browser", url, two_pages),
                         source("fix_scripted_notices", "tender", "browser",
-                               f"{site.base}/browser/fichas.html", scripted_notices))
+                               f"{site.base}/browser/fichas.html", scripted_notices),
+                        source("fix_postback", "tender", "browser", f"{site.base}/browser/postback-1.html",
+                               BROWSER))
     env = {"OBSERVATORIO_DATA_DIR": str(folder / "data")}
     first = run_cli("crawl", "--sources", str(sources), env=env)
     second = run_cli("crawl", "--sources", str(sources), "--source", "fix_browser", env=env)
@@ -104,6 +106,14 @@ def test_clicks_stop_at_max_pages(crawled):
     first, _, _ = crawled
     # Four notices on two listing pages, not the fifth on the third; fix_browser indexed them first.
     assert report(first.stdout)["fix_two_pages"][:4] == ["ok", "0", "0", "4"], first.stdout
+
+
+@needs_chromium
+def test_a_next_button_that_submits_a_form_is_followed_too(crawled, site):
+    first, _, _ = crawled
+    # Four notices on two server-sent pages; fix_browser indexed them first.
+    assert report(first.stdout)["fix_postback"][:4] == ["ok", "0", "0", "4"], first.stdout
+    assert site.requests_for("/browser/postback-2.html?")
 
 
 @needs_chromium
