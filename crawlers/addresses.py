@@ -37,6 +37,18 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def refusal(name: str, address: str) -> str:
+    """Why a fetch of `name`, which reached or resolves to `address`, was refused."""
+    return (f"{name} resolves to the non-public address {address}: refused "
+            f"(set allow_private: true on the source, or {ENVIRONMENT}=1, to crawl it)")
+
+
+def private_allowed(crawler: Crawler) -> bool:
+    """Whether this crawl may reach non-public addresses (its source's `allow_private`, or the
+    environment)."""
+    return crawler.settings.getbool(SETTING) or allowed_by_environment()
+
+
 class GuardedConnectionPool(HTTPConnectionPool):
     """An HTTP connection pool that closes every new connection to a non-public peer."""
 
@@ -50,9 +62,7 @@ class GuardedConnectionPool(HTTPConnectionPool):
         if host is not None and not is_public(host):
             protocol.transport.abortConnection()
             name = key[1].decode("ascii", "replace") if len(key) > 1 and isinstance(key[1], bytes) else "?"
-            raise PrivateAddressRefused(
-                f"{name} resolves to the non-public address {host}: refused "
-                f"(set allow_private: true on the source, or {ENVIRONMENT}=1, to crawl it)")
+            raise PrivateAddressRefused(refusal(name, host))
         return protocol
 
 
@@ -61,7 +71,7 @@ class GuardedDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        if not (crawler.settings.getbool(SETTING) or allowed_by_environment()):
+        if not private_allowed(crawler):
             from twisted.internet import reactor
 
             pool = GuardedConnectionPool(reactor, persistent=True)

@@ -8,7 +8,9 @@ from urllib.parse import urljoin, urlsplit
 
 import jmespath
 from croniter import croniter
+from cssselect import GenericTranslator, SelectorError
 from jmespath.exceptions import JMESPathError
+from lxml import etree
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from core.errors import ConfigError
@@ -18,6 +20,7 @@ from core.yamlfile import LocatedError, load_model
 from search.document import Kind
 
 DEFAULT_USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
 ATTACHMENT_TYPES = ("pdf", "docx", "odt")
 
 __all__ = ["Catalogue", "ConfigError", "CrawlerOptions", "Cron", "Source", "load_catalogue", "load_sources"]
@@ -49,6 +52,22 @@ def _cron(expression: str) -> str:
 Cron = Annotated[str, AfterValidator(_cron)]  # "0 6 * * *": five fields, as crontab(5) reads them
 
 
+def _page_selector(query: str | None) -> str | None:
+    """A selector the browser can wait for or click: CSS, or XPath when it starts with "/" or "(".
+    Parsel's `::text` and `::attr()` read values and select nothing to click."""
+    if query is None:
+        return None
+    try:
+        if query.startswith(("/", "(")):
+            etree.XPath(query)
+        else:
+            GenericTranslator().css_to_xpath(query)
+    except (etree.XPathSyntaxError, SelectorError) as exc:
+        kind = "an XPath expression" if query.startswith(("/", "(")) else "a CSS selector"
+        raise ValueError(f"{query!r} is not {kind} a browser can wait for or click: {exc}") from None
+    return query
+
+
 class CrawlerOptions(Strict):
     """The `crawler:` block: how the observatory treats every publisher."""
 
@@ -61,6 +80,7 @@ class CrawlerOptions(Strict):
     retry_backoff: float = Field(default=2, ge=0, le=600)  # first wait; doubles on each retry
     max_retry_wait: float = Field(default=120, ge=0, le=3600)  # longer Retry-After: give up
     max_response_mb: float = Field(default=20, gt=0, le=1024)
+    browser_path: str = DEBIAN_CHROMIUM  # the chromium `browser` sources render in
 
     @field_validator("user_agent")
     @classmethod
@@ -170,6 +190,26 @@ class HtmlSource(SourceBase):
     fields: HtmlFields = HtmlFields()
 
 
+class BrowserActions(Strict):
+    """What the browser does on a listing page before it is read; selectors as `_page_selector`."""
+
+    wait_for: str  # the listing is ready when this matches (e.g. the result rows' links)
+    next_click: str | None = None  # the button that shows the next listing page in place
+    details_wait_for: str | None = None  # render notice pages too, read once this matches
+
+    @field_validator("wait_for", "next_click", "details_wait_for")
+    @classmethod
+    def _selectors(cls, value: str | None) -> str | None:
+        return _page_selector(value)
+
+
+class BrowserSource(HtmlSource):
+    """An HTML listing that a script builds in the browser (scrapy-playwright, chromium)."""
+
+    type: Literal["browser"]  # type: ignore[assignment]
+    browser: BrowserActions
+
+
 class ApiFields(Strict):
     """JMESPath expressions (a dotted path is one) evaluated on each record."""
 
@@ -237,7 +277,8 @@ class ApiSource(SourceBase):
         return _jmespath(value)
 
 
-Source = Annotated[FeedSource | OcdsSource | HtmlSource | ApiSource, Field(discriminator="type")]
+Source = Annotated[FeedSource | OcdsSource | HtmlSource | BrowserSource | ApiSource,
+                   Field(discriminator="type")]
 
 
 class Catalogue(Strict):

@@ -7,6 +7,7 @@ run (see `source_settings`); tests and the demo override them again from the com
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import addresses
@@ -89,4 +90,29 @@ def source_settings(options, source) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": maxsize,
         "DOWNLOAD_WARNSIZE": min(DOWNLOAD_WARNSIZE, maxsize),
         addresses.SETTING: source.allow_private,
+        **browser_settings(options, source),
+    }
+
+
+# -- Browser (only crawls of a `browser` source) -----------------------------------------
+# scrapy-playwright's handler renders requests marked `playwright` in chromium and passes the
+# rest to the guarded HTTP handler (crawlers/browser.py). Set per crawler, so only a crawl with
+# a browser source starts Playwright and a browser; it needs Scrapy's default asyncio reactor.
+BROWSER_HANDLER = "crawlers.browser.BrowserDownloadHandler"
+
+
+def browser_settings(options, source) -> dict[str, Any]:
+    """What a `browser` source's crawler adds: the handler and how chromium is launched."""
+    if source.type != "browser":
+        return {}
+    # Chromium's sandbox cannot start as root (containers); elsewhere it stays on.
+    sandbox = [] if os.geteuid() else ["--no-sandbox"]
+    return {
+        "DOWNLOAD_HANDLERS": {"http": BROWSER_HANDLER, "https": BROWSER_HANDLER},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": options.browser_path, "headless": True,
+                                      "args": [*sandbox, "--disable-background-networking"]},
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": options.timeout * 1000,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": options.concurrent_per_domain,
     }

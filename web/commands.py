@@ -155,11 +155,11 @@ def write_catalogue(sources: list, path: Path) -> Path:
 def print_sources(sources: list, out: IO[str] | None = None) -> None:
     """Each source with its health: OK, partial, failing since ..., never run; [!] after 3 failures."""
     health = {h.source: h for h in HealthStore().health([s.id for s in sources])}
-    print(f"{'source':<34} {'type':<5} {'kind':<13} {'health':<40} last run", file=out)
+    print(f"{'source':<34} {'type':<7} {'kind':<13} {'health':<40} last run", file=out)
     for source in sources:
         h = health[source.id]
         enabled = "" if source.enabled else " (disabled)"
-        print(f"{source.id:<34} {source.type:<5} {source.kind.value:<13} {_health_state(h) + enabled:<40} "
+        print(f"{source.id:<34} {source.type:<7} {source.kind.value:<13} {_health_state(h) + enabled:<40} "
               f"{_last_run(h.last_run)}", file=out)
         if h.last_run and h.last_run.errors:
             print(f"{'':<34} last error: {h.last_run.errors[0]}", file=out)

@@ -12,6 +12,8 @@ SMOKE = {
     "feed": ("/feeds/rss2.xml", ""),
     "ocds": ("/ocds/release_package.json", ""),
     "html": ("/html/index.html", '    listing:\n      item_links: "ul.avisos a::attr(href)"\n'),
+    "browser": ("/browser/index.html", '    listing:\n      item_links: "#resultados a::attr(href)"\n'
+                                       '    browser:\n      wait_for: "#resultados a"\n'),
     "api": ("/api/page", "    items: data.results\n"
                          "    fields: {url: links.self, title: opportunity.title}\n"),
 }
