@@ -12,7 +12,7 @@ from scrapy.http import Response
 from crawlers.config import FeedSource
 from crawlers.errors import UnreadableContent
 from crawlers.links import document_links, looks_like_document
-from crawlers.text import excerpt, html_to_text
+from crawlers.text import derived_title, excerpt, html_to_text
 
 from .base import SourceSpider
 
@@ -27,6 +27,9 @@ class FeedSpider(SourceSpider):
     3. One item per entry: the link resolved against the entry's xml:base or the feed URL,
        title and summary as plain text, the longest content as body, the published (else
        updated) date in UTC, and `updated` so a changed entry's article is fetched again.
+       An entry without a title (RSS 2.0 needs a title *or* a description) takes its text's
+       first sentence, flagged `title_derived`; one without a link, or without any text, is
+       counted as skipped with its reason.
     4. Enclosures and links in the entry's HTML that point to PDF/DOCX/ODT files become
        `attachment_links`; `fetch_article` and `attachments` are applied by the pipelines.
     """
@@ -47,17 +50,23 @@ class FeedSpider(SourceSpider):
                 yield item
 
     def entry_item(self, entry, feed_url: str) -> dict | None:
-        link = entry.get("link") or entry.get("id")
-        title = html_to_text(entry.get("title"))
-        if not link or not title:
+        """The entry's item, or None when it has no link, or neither title nor text (counted)."""
+        link = (entry.get("link") or entry.get("id") or "").strip()
+        if not link:
+            self.skip("no link")
             return None
-        base = entry.get("title_detail", {}).get("base") or feed_url
+        title = html_to_text(entry.get("title"))
+        base = entry.get("title_detail", entry.get("summary_detail", {})).get("base") or feed_url
         summary = html_to_text(entry.get("summary"))
         contents = [html_to_text(c.get("value")) for c in entry.get("content", [])]
         body = max([summary, *contents], key=len)
+        if not title and not body:
+            self.skip("no title or text")
+            return None
         return {
-            "url": urljoin(base, link.strip()),
-            "title": title,
+            "url": urljoin(base, link),
+            "title": title or derived_title(body),
+            "title_derived": not title,
             "summary": summary if summary != body else excerpt(body),
             "body": body,
             "published": _entry_date(entry, "published_parsed") or _entry_date(entry, "updated_parsed"),

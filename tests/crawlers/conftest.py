@@ -211,5 +211,5 @@ def crawl_twice(sources: Path, data: Path) -> tuple:
 
 
 def report(stdout: str) -> dict[str, list[str]]:
-    """The crawl report's rows by source id: [status, new, updated, unchanged, failed, error...]."""
+    """The crawl report's rows by source id: [status, new, upd, same, fail, skip, error...]."""
     return {line.split()[0]: line.split()[1:] for line in stdout.splitlines()[1:-1] if line.strip()}
