@@ -70,22 +70,31 @@ def _first_sentence(text: str) -> str:
 
 
 def decode(body: bytes, declared: str | None = None) -> str:
-    """The text of a response body: by its BOM, else UTF-8, else the declared charset, else
+    """The text of a response body, read with its `body_charset`."""
+    encoding, bom = read_bom(body)
+    if encoding:
+        return body[len(bom):].decode(encoding, errors="replace")
+    return body.decode(body_charset(body, declared), errors="replace")
+
+
+def body_charset(body: bytes, declared: str | None = None) -> str:
+    """The charset a body is in: by its BOM, else UTF-8, else the declared charset, else
     Windows-1252 (a superset of Latin-1 that decodes any byte).
 
     Strict UTF-8 is tried before the declaration because servers often declare Latin-1 for
     UTF-8 bodies, and text that is not UTF-8 almost never decodes as UTF-8 by accident.
     """
-    encoding, bom = read_bom(body)
+    encoding, _ = read_bom(body)
     if encoding:
-        return body[len(bom):].decode(encoding, errors="replace")
+        return encoding
     for candidate in ("utf-8", declared):
         if candidate:
             try:
-                return body.decode(candidate)
+                body.decode(candidate)
             except (UnicodeDecodeError, LookupError):
                 continue
-    return body.decode("cp1252", errors="replace")
+            return candidate
+    return "cp1252"
 
 
 def main_text(html: str) -> str:

@@ -8,6 +8,7 @@ Every file is served with an ETag and a fixed Last-Modified and answers conditio
 - `/closed/...`  always 503 with `Retry-After: 3600`, beyond the tests' 5 s limit
 - `/slow/...`    answers after SLOW_SECONDS, beyond the tests' 1 s timeout
 - `/charset/<name>/...` the file with `Content-Type: ...; charset=<name>` (a wrong declaration)
+- `/gzip/...`    the file gzipped, with its own Content-Type and no Content-Encoding
 - `/huge.xml`    a 64 KiB feed, beyond the tests' size cap
 - `/api/<style>` the records of fixtures/api/records.json, paged by `page`, `offset`,
   `cursor` or `next` (a next link in the body); `POST /api/search` pages by a JSON body
@@ -18,6 +19,7 @@ Text files may contain `{{base}}`, replaced by the server's base URL.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
@@ -116,9 +118,13 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/charset/"):
             charset, path = path.removeprefix("/charset/").split("/", 1)
             path = "/" + path
+        gzipped = path.startswith("/gzip/")
+        path = "/" + path.removeprefix("/gzip/") if gzipped else path
         content = self.site.replaced.get(path) or self.read(path)
         if content is None:
             return self.reply(404, b"not found", "text/plain")
+        if gzipped:
+            content = gzip.compress(content, mtime=0)
         etag = '"' + hashlib.sha1(content).hexdigest()[:16] + '"'
         validators = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
         if self.not_modified(etag):
