@@ -1,4 +1,4 @@
-"""The admin: password login, source health, run one source now, the taxonomy's validation status."""
+"""The admin: password login, source health and history, run one source now, the taxonomy status."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from core.yamlfile import ConfigError
 from crawlers.health import HealthStore
@@ -19,6 +19,13 @@ from .labels import taxonomy_path, taxonomy_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# Why a spider read a record and did not index it (`SourceSpider.skip`); others show as they are.
+SKIP_REASONS = {
+    "no link": lazy_gettext("sin enlace"),
+    "no title or text": lazy_gettext("sin título ni texto"),
+    "same id as a later record": lazy_gettext("mismo id que un registro posterior"),
+}
+HISTORY = 20  # runs shown on a source's page
 MAX_FAILURES = 5  # wrong passwords from one address within LOCKOUT_SECONDS before it must wait
 LOCKOUT_SECONDS = 15 * 60
 
@@ -107,6 +114,23 @@ def dashboard():
     return render_template("admin/dashboard.html", sources=sources, health=health, sources_path=path,
                            sources_error=sources_error, taxonomy=taxonomy, taxonomy_error=taxonomy_error,
                            taxonomy_path=taxonomy_path(), jobs=crawl_jobs().recent(), running=running)
+
+
+@bp.get("/sources/<source_id>")
+@login_required
+def source(source_id: str):
+    """One source: its recent runs, with what each skipped and why, and the last run's errors."""
+    _, sources, _ = load_catalogue()
+    entry = next((s for s in sources if s.id == source_id), None)
+    if entry is None:
+        abort(404)
+    store = HealthStore(Path(current_app.config["DATA_DIR"]) / "health.db")
+    return render_template("admin/source.html", source=entry, health=store.health([source_id])[0],
+                           runs=store.runs(source_id, HISTORY), skip_reason=skip_reason)
+
+
+def skip_reason(reason: str) -> str:
+    return str(SKIP_REASONS.get(reason, reason))
 
 
 @bp.post("/sources/<source_id>/run")
