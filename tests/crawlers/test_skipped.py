@@ -26,6 +26,9 @@ def crawled(tmp_path_factory, site):
         source("fx_untitled", "news", "feed", f"{site.base}/charset/iso-8859-1/feeds/untitled.xml"),
         # gzip without Content-Encoding, served as application/xml
         source("fx_gzipped", "news", "feed", f"{site.base}/gzip/feeds/rss2.xml"),
+        source("fx_gzip_bomb", "news", "feed", f"{site.base}/gzip/huge.xml"),  # 64 KiB once inflated
+        source("fx_api_untitled", "funding_call", "api", f"{site.base}/json/untitled.json",
+               extra="    items: records\n    fields: {url: link, title: name, body: text}\n"),
     )
     data = folder / "data"
     result = run_cli("crawl", "--sources", str(sources), env={"OBSERVATORIO_DATA_DIR": str(data)})
@@ -42,7 +45,7 @@ def test_the_report_counts_every_skipped_record_with_its_reason(crawled):
     assert rows["fx_untitled"][:6] == ["ok", "3", "0", "0", "0", "2"], result.stdout
     line = " ".join(rows["fx_untitled"])
     assert "[skipped: no link 1, no title or text 1]" in line
-    assert result.stdout.splitlines()[-1].endswith(", 2 skipped")
+    assert result.stdout.splitlines()[-1].endswith(", 4 skipped")  # with the API source's
 
 
 def test_title_less_entries_are_indexed_with_a_derived_title(crawled):
@@ -94,3 +97,18 @@ def test_derived_titles_show_in_search_and_on_the_item_page(crawled, monkeypatch
     page = client.get(f"/items/{document_id(ECLIPSE)}")
     assert page.status_code == 200
     assert f"<h1>{crawled[2][ECLIPSE].title}</h1>" in page.get_data(as_text=True)
+
+
+def test_a_gzip_body_is_inflated_only_up_to_the_size_limit(crawled):
+    _, result, _ = crawled
+    row = report(result.stdout)["fx_gzip_bomb"]
+    assert row[0] == "failed" and "gzip body larger than download max size" in " ".join(row), row
+
+
+def test_api_records_without_link_or_any_text_are_counted_and_a_missing_title_derived(crawled):
+    _, result, stored = crawled
+    row = report(result.stdout)["fx_api_untitled"]
+    assert row[:6] == ["ok", "2", "0", "0", "0", "2"], result.stdout
+    assert "[skipped: no link 1, no title or text 1]" in " ".join(row)
+    agro = next(d for url, d in stored.items() if url.endswith("/convocatorias/ia-agro"))
+    assert agro.title == "Apoyo a pymes que aplican inteligencia artificial al agro." and agro.title_derived
