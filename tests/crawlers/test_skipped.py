@@ -29,6 +29,9 @@ def crawled(tmp_path_factory, site):
         source("fx_gzip_bomb", "news", "feed", f"{site.base}/gzip/huge.xml"),  # 64 KiB once inflated
         source("fx_api_untitled", "funding_call", "api", f"{site.base}/json/untitled.json",
                extra="    items: records\n    fields: {url: link, title: name, body: text}\n"),
+        source("fx_html_untitled", "tender", "html", f"{site.base}/html/sin-titulo/index.html",
+               extra='    listing:\n      item_links: "ul.avisos a::attr(href)"\n'
+                     '    fields:\n      body: "div.cuerpo"\n'),
     )
     data = folder / "data"
     result = run_cli("crawl", "--sources", str(sources), env={"OBSERVATORIO_DATA_DIR": str(data)})
@@ -45,7 +48,7 @@ def test_the_report_counts_every_skipped_record_with_its_reason(crawled):
     assert rows["fx_untitled"][:6] == ["ok", "3", "0", "0", "0", "2"], result.stdout
     line = " ".join(rows["fx_untitled"])
     assert "[skipped: no link 1, no title or text 1]" in line
-    assert result.stdout.splitlines()[-1].endswith(", 4 skipped")  # with the API source's
+    assert result.stdout.splitlines()[-1].endswith(", 6 skipped")  # with the API and HTML sources'
 
 
 def test_title_less_entries_are_indexed_with_a_derived_title(crawled):
@@ -112,3 +115,13 @@ def test_api_records_without_link_or_any_text_are_counted_and_a_missing_title_de
     assert "[skipped: no link 1, no title or text 1]" in " ".join(row)
     agro = next(d for url, d in stored.items() if url.endswith("/convocatorias/ia-agro"))
     assert agro.title == "Apoyo a pymes que aplican inteligencia artificial al agro." and agro.title_derived
+
+
+def test_html_notices_without_href_or_any_text_are_counted_and_a_missing_title_derived(crawled):
+    _, result, stored = crawled
+    row = report(result.stdout)["fx_html_untitled"]
+    assert row[:6] == ["ok", "1", "0", "0", "0", "2"], result.stdout
+    assert "[skipped: no link 1, no title or text 1]" in " ".join(row)
+    notice = next(d for url, d in stored.items() if url.endswith("/aviso-sin-titulo.html"))
+    assert notice.title_derived and notice.title == ("Se abre el concurso de innovación en servicios "
+                                                     "digitales para gobiernos locales de la región Brunca.")
