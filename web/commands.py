@@ -39,9 +39,10 @@ def print_report(runs: list[SourceRun], out: IO[str] | None = None) -> None:
     for run in runs:
         error = run.errors[0] if run.errors else ""
         more = f" (+{len(run.errors) - 1} more)" if len(run.errors) > 1 else ""
-        skipped = f" [skipped: {skip_reasons(run)}]" if run.skipped else ""
+        skipped = f"[skipped: {skip_reasons(run)}]" if run.skipped else ""
+        notes = " ".join(part for part in (f"{error}{more}", skipped) if part)
         print(f"{run.source:<34} {run.status:<8} {run.new:>5} {run.updated:>5} {run.unchanged:>5} "
-              f"{run.failed:>5} {run.skipped_total:>5}  {error}{more}{skipped}".rstrip(), file=out)
+              f"{run.failed:>5} {run.skipped_total:>5}  {notes}".rstrip(), file=out)
     failed = sum(1 for r in runs if r.status == "failed")
     print(f"{len(runs)} source(s), {failed} failed, {sum(r.new for r in runs)} new, "
           f"{sum(r.updated for r in runs)} updated, {sum(r.skipped_total for r in runs)} skipped", file=out)
