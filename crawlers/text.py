@@ -54,7 +54,7 @@ def excerpt(text: str, limit: int = 300) -> str:
 def derived_title(text: str, limit: int = TITLE_LIMIT) -> str:
     """A title for an entry that has none: the text's first sentence (or line), shortened at
     a word boundary with an ellipsis when longer than `limit`, as feed readers do."""
-    first = _first_sentence(text.strip())
+    first = _first_sentence(text.strip()[: limit + 1])  # a longer sentence is cut anyway
     if len(first) <= limit:
         return first
     cut = first[: limit + 1].rsplit(" ", 1)[0] if " " in first[:limit + 1] else first[:limit]
