@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from core.statefile import StateFile
 
@@ -23,10 +24,13 @@ CREATE TABLE IF NOT EXISTS source_runs (
     unchanged INTEGER NOT NULL,
     failed INTEGER NOT NULL,
     http_statuses TEXT NOT NULL,
-    errors TEXT NOT NULL
+    errors TEXT NOT NULL,
+    skipped TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS source_runs_source ON source_runs (source, id);
 """
+# Columns added since the first schema, each with the default its older rows take.
+ADDED_COLUMNS = {"skipped": "TEXT NOT NULL DEFAULT '{}'"}
 
 
 @dataclass
@@ -42,6 +46,11 @@ class SourceRun:
     failed: int = 0
     http_statuses: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # records read and not indexed, by reason
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
 
     @property
     def found(self) -> int:
@@ -85,14 +94,19 @@ class HealthStore(StateFile):
     filename = "health.db"
     schema = SCHEMA
 
+    def __init__(self, path: str | Path | None = None):
+        super().__init__(path)
+        with self._db() as db:
+            _add_columns(db)
+
     def record(self, run: SourceRun) -> None:
         with self._db() as db:
             db.execute(
                 "INSERT INTO source_runs (source, started, finished, status, new, updated,"
-                " unchanged, failed, http_statuses, errors) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " unchanged, failed, http_statuses, errors, skipped) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (run.source, run.started.isoformat(), run.finished.isoformat(), run.status,
                  run.new, run.updated, run.unchanged, run.failed,
-                 json.dumps(run.http_statuses), json.dumps(run.errors)),
+                 json.dumps(run.http_statuses), json.dumps(run.errors), json.dumps(run.skipped)),
             )
 
     def health(self, source_ids: list[str]) -> list[SourceHealth]:
@@ -123,6 +137,18 @@ class HealthStore(StateFile):
         )
 
 
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Bring a `health.db` written by an older version up to date; its runs keep their history."""
+    present = {row["name"] for row in db.execute("PRAGMA table_info(source_runs)")}
+    for name, definition in ADDED_COLUMNS.items():
+        if name not in present:
+            try:
+                db.execute(f"ALTER TABLE source_runs ADD COLUMN {name} {definition}")
+            except sqlite3.OperationalError as exc:  # another process added it meanwhile
+                if "duplicate column" not in str(exc):
+                    raise
+
+
 def _run(row: sqlite3.Row) -> SourceRun:
     return SourceRun(
         source=row["source"],
@@ -130,5 +156,6 @@ def _run(row: sqlite3.Row) -> SourceRun:
         finished=datetime.fromisoformat(row["finished"]),
         new=row["new"], updated=row["updated"], unchanged=row["unchanged"], failed=row["failed"],
         http_statuses=json.loads(row["http_statuses"]), errors=json.loads(row["errors"]),
+        skipped=json.loads(row["skipped"]),
     )
 

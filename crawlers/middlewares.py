@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries that wait (HTTP status counts are Scrapy's DownloaderStats)."""
+"""Downloader middlewares: retries that wait, bodies read by content (HTTP status counts are
+Scrapy's DownloaderStats)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.http import Request, Response
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.gz import gunzip
 from scrapy.utils.response import response_status_message
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -64,3 +70,45 @@ def retry_after(response: Response, now: datetime | None = None) -> float | None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class SniffedGzipMiddleware:
+    """Decompress a body that is gzip by its magic bytes whatever the headers say.
+
+    Servers send `feed.xml.gz` or a pre-compressed feed without `Content-Encoding` (or
+    compressed twice); Scrapy's HttpCompressionMiddleware, which runs first, only reads the
+    header. The response class is then chosen again from the decompressed body, and
+    DOWNLOAD_MAXSIZE bounds what is decompressed (a gzip bomb stops there).
+    """
+
+    def __init__(self, max_size: int):
+        self.max_size = max_size
+
+    @classmethod
+    def from_crawler(cls, crawler) -> SniffedGzipMiddleware:
+        return cls(crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.method == "HEAD" or response.body[:2] != GZIP_MAGIC:
+            return response
+        max_size = request.meta.get("download_maxsize", self.max_size)
+        try:
+            body = gunzip(response.body, max_size=max_size)
+        except ValueError as exc:  # beyond max_size
+            raise IgnoreRequest(f"gzip body larger than download max size ({max_size} B) once "
+                                f"decompressed") from exc
+        except (OSError, EOFError) as exc:
+            raise IgnoreRequest(f"gzip body that cannot be decompressed: {exc}") from exc
+        kind = _response_class(response, body)
+        if issubclass(kind, TextResponse):  # its charset is read again, from the new body too
+            return response.replace(cls=kind, body=body, encoding=None)
+        return response.replace(cls=kind, body=body)
+
+
+def _response_class(response: Response, body: bytes) -> type[Response]:
+    """By the headers, the URL and the body; a Content-Type that named the archive
+    (application/gzip, octet-stream) gives way to what the body is."""
+    kind = responsetypes.from_args(headers=response.headers, url=response.url, body=body)
+    if issubclass(kind, TextResponse):
+        return kind
+    return responsetypes.from_args(url=response.url.removesuffix(".gz"), body=body)

@@ -106,7 +106,7 @@ class IndexPipeline:
     worker thread so the download loop goes on meanwhile; one batch at a time across all
     sources (NLP is CPU-bound). The report's new / updated / unchanged / failed counts come
     from here, after the backend accepted the batch. A later item with the same id replaces
-    an earlier one in the batch (OCDS: the newer state of an ocid).
+    an earlier one in the batch (OCDS: the newer state of an ocid), which is counted as skipped.
     """
 
     lock = DeferredLock()
@@ -124,6 +124,8 @@ class IndexPipeline:
                    crawler.settings.getbool("INDEX_ENRICH", True))
 
     async def process_item(self, doc: Document) -> Document:
+        if doc.id in self.batch:
+            self.crawler.spider.skip("same id as a later record")
         self.batch[doc.id] = doc
         if len(self.batch) >= self.batch_size:
             self.flush()

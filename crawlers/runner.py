@@ -18,6 +18,7 @@ from . import settings as default_settings
 from .config import CrawlerOptions, SourceBase
 from .health import HealthStore, SourceRun
 from .spiders import SPIDERS
+from .spiders.base import SKIP
 from .state import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -128,4 +129,5 @@ def _run(source: SourceBase, crawler: Crawler) -> SourceRun:
         failed=stats.get("observatorio/failed", 0) + stats.get("observatorio/invalid", 0),
         http_statuses=_http_statuses(stats),
         errors=errors,
+        skipped={key.removeprefix(SKIP): n for key, n in sorted(stats.items()) if key.startswith(SKIP)},
     )

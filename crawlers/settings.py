@@ -48,6 +48,8 @@ DOWNLOAD_HANDLERS = addresses.DOWNLOAD_HANDLERS
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # After Scrapy's HttpCompressionMiddleware (590): gzip bodies without Content-Encoding.
+    "crawlers.middlewares.SniffedGzipMiddleware": 580,
 }
 # Scrapy's DownloaderStats (on by default, next to the downloader) counts every response by
 # status, retried ones included: the source health's HTTP statuses.

@@ -1,5 +1,5 @@
-"""The admin: password login, source health, run one source now, the taxonomy's validation status,
-the scheduler's next and last runs."""
+"""The admin: password login, source health and history, run one source now, the taxonomy
+status, the scheduler's next and last runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from core.clock import now
 from core.statefile import StateFile
@@ -22,6 +22,13 @@ from .schedule import Planned, RunLog, Scheduler, jobs_of, load_schedule
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# Why a spider read a record and did not index it (`SourceSpider.skip`); others show as they are.
+SKIP_REASONS = {
+    "no link": lazy_gettext("sin enlace"),
+    "no title or text": lazy_gettext("sin título ni texto"),
+    "same id as a later record": lazy_gettext("mismo id que un registro posterior"),
+}
+HISTORY = 20  # runs shown on a source's page
 MAX_FAILURES = 5  # wrong passwords from one address within LOCKOUT_SECONDS before it must wait
 LOCKOUT_SECONDS = 15 * 60
 
@@ -133,6 +140,23 @@ def planned_jobs(sources: list) -> tuple[list[Planned], str | None]:
         return [], str(exc)
     log = RunLog(Path(current_app.config["DATA_DIR"]) / RunLog.filename)
     return Scheduler(jobs_of(sources, config), config, log).plan(now()), None
+
+
+@bp.get("/sources/<source_id>")
+@login_required
+def source(source_id: str):
+    """One source: its recent runs, with what each skipped and why, and the last run's errors."""
+    _, sources, _ = load_catalogue()
+    entry = next((s for s in sources if s.id == source_id), None)
+    if entry is None:
+        abort(404)
+    store = HealthStore(Path(current_app.config["DATA_DIR"]) / "health.db")
+    return render_template("admin/source.html", source=entry, health=store.health([source_id])[0],
+                           runs=store.runs(source_id, HISTORY), skip_reason=skip_reason)
+
+
+def skip_reason(reason: str) -> str:
+    return str(SKIP_REASONS.get(reason, reason))
 
 
 @bp.post("/sources/<source_id>/run")

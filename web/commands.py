@@ -33,15 +33,25 @@ def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
 
 
 def print_report(runs: list[SourceRun], out: IO[str] | None = None) -> None:
-    print(f"{'source':<34} {'status':<8} {'new':>5} {'upd':>5} {'same':>5} {'fail':>5}  error", file=out)
+    """One line per source; `skip` counts the records read and not indexed, their reasons
+    follow the error."""
+    print(f"{'source':<34} {'status':<8} {'new':>5} {'upd':>5} {'same':>5} {'fail':>5} {'skip':>5}"
+          "  error", file=out)
     for run in runs:
         error = run.errors[0] if run.errors else ""
         more = f" (+{len(run.errors) - 1} more)" if len(run.errors) > 1 else ""
+        skipped = f"[skipped: {skip_reasons(run)}]" if run.skipped else ""
+        notes = " ".join(part for part in (f"{error}{more}", skipped) if part)
         print(f"{run.source:<34} {run.status:<8} {run.new:>5} {run.updated:>5} {run.unchanged:>5} "
-              f"{run.failed:>5}  {error}{more}", file=out)
+              f"{run.failed:>5} {run.skipped_total:>5}  {notes}".rstrip(), file=out)
     failed = sum(1 for r in runs if r.status == "failed")
     print(f"{len(runs)} source(s), {failed} failed, {sum(r.new for r in runs)} new, "
-          f"{sum(r.updated for r in runs)} updated", file=out)
+          f"{sum(r.updated for r in runs)} updated, {sum(r.skipped_total for r in runs)} skipped", file=out)
+
+
+def skip_reasons(run: SourceRun) -> str:
+    """Why records were skipped, most frequent first: `no link 3, no text 1`."""
+    return ", ".join(f"{reason} {n}" for reason, n in sorted(run.skipped.items(), key=lambda r: -r[1]))
 
 
 def enrich_lines(lines: IO[str], out: IO[str], err: IO[str]) -> int:
@@ -200,8 +210,10 @@ def _last_run(run) -> str:
     if run is None:
         return "-"
     statuses = " ".join(f"{code}×{n}" for code, n in sorted(run.http_statuses.items()))
+    skipped = f" ({skip_reasons(run)})" if run.skipped else ""
     return (f"{run.finished:%Y-%m-%d %H:%M} {run.seconds:.0f}s: {run.new} new, {run.updated} updated, "
-            f"{run.unchanged} same, {run.failed} failed; HTTP {statuses or '-'}")
+            f"{run.unchanged} same, {run.failed} failed, {run.skipped_total} skipped{skipped};"
+            f" HTTP {statuses or '-'}")
 
 
 def print_digest(week: str | None, fmt: str, topics: tuple[str, ...] = (),

@@ -12,7 +12,7 @@ from w3lib.url import add_or_replace_parameter
 
 from crawlers.config import ApiSource
 from crawlers.errors import UnreadableContent
-from crawlers.text import decode, excerpt, html_to_text
+from crawlers.text import decode, derived_title, excerpt, html_to_text
 
 from .base import SourceSpider, header
 
@@ -24,8 +24,10 @@ class ApiSpider(SourceSpider):
        conditional. Pagination parameters go in the query string (GET) or the JSON body
        (POST), unless `pagination.location` says otherwise.
     2. `items` selects the page's records; `fields.<name>` maps each record (a dotted path is
-       a JMESPath expression); `url` and `title` are required, relative URLs resolve against
-       the page, an `amount` with a `currency` is structured, other amounts are parsed as text.
+       a JMESPath expression); `url` is required (a record without one is counted as
+       skipped), a missing `title` is derived from the body's first sentence; relative URLs
+       resolve against the page, an `amount` with a `currency` is structured, other amounts
+       are parsed as text.
     3. Turn the page by `pagination.style`: `page` counts `param` from `start`; `offset`
        advances `param` by `size`; `cursor` sends the value found at `next`; `next_link`
        follows the URL found at `next`. Stop at an empty or short page, a missing cursor or
@@ -107,15 +109,21 @@ class ApiSpider(SourceSpider):
 
     def record_item(self, record: Any, response: Response) -> dict | None:
         values = {name: expression.search(record) for name, expression in self.fields.items()}
-        if not values.get("url") or not values.get("title"):
+        if not _text(values.get("url")).strip():
+            self.skip("no link")
             return None
+        title = html_to_text(_text(values.get("title")))
         body = html_to_text(_text(values.get("body")))
         summary = html_to_text(_text(values.get("summary")))
+        if not title and not (body or summary):
+            self.skip("no title or text")
+            return None
         amount, currency = values.get("amount"), _text(values.get("currency")).upper()
         structured = isinstance(amount, int | float) and len(currency) == 3
         return {
             "url": response.urljoin(str(values["url"]).strip()),
-            "title": html_to_text(_text(values["title"])),
+            "title": title or derived_title(body or summary),
+            "title_derived": not title,
             "summary": summary or excerpt(body),
             "body": body or summary,
             "published": values.get("published"),

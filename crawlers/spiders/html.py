@@ -8,7 +8,7 @@ from scrapy.http import Response
 from crawlers.config import HtmlSource
 from crawlers.errors import UnreadableContent
 from crawlers.links import document_links, select
-from crawlers.text import excerpt, html_to_text, main_text
+from crawlers.text import derived_title, excerpt, html_to_text, main_text
 
 from .base import SourceSpider
 
@@ -25,7 +25,9 @@ class HtmlSpider(SourceSpider):
     3. On a notice page, `fields.<name>` selects a field; a selector matching elements
        yields their text, one matching `::text`, `::attr()`, `text()` or `@attr` the strings.
     4. Without a `body` selector the main text comes from trafilatura; without a `title`
-       selector the title comes from the page metadata (og:title, then <title>, then <h1>).
+       selector the title comes from the page metadata (og:title, then <title>, then <h1>),
+       else from the text's first sentence (`title_derived`). A notice link without an href,
+       and a page with neither title nor text, are counted as skipped with the reason.
     5. Links to PDF/DOCX/ODT files (or those `attachments.links` selects) become
        `attachment_links`, for the attachments pipeline.
     """
@@ -41,6 +43,8 @@ class HtmlSpider(SourceSpider):
         listing = self.source.listing
         links = [m.root if isinstance(m.root, str) else m.attrib.get("href", "")
                  for m in select(response.selector, listing.item_links)]
+        if blank := sum(1 for link in links if not link.strip()):
+            self.skip("no link", blank)
         links = [link for link in links if link.strip()]
         if not links and response.meta.get("page", 1) == 1:
             self.parse_error(response, UnreadableContent(
@@ -56,13 +60,14 @@ class HtmlSpider(SourceSpider):
         fields = self.source.fields
         body = self.field_text(response, fields.body) or main_text(response.text)
         title = self.field_text(response, fields.title) or _page_title(response.selector)
-        if not title:
-            self.parse_error(response, UnreadableContent("notice page without a title"))
+        if not title and not body:
+            self.skip("no title or text")
             return
         organization = self.field_text(response, fields.organization)
         yield {
             "url": response.url,
-            "title": title,
+            "title": title or derived_title(body),
+            "title_derived": not title,
             "summary": self.field_text(response, fields.summary) or excerpt(body),
             "body": body,
             "published": self.field_text(response, fields.published) or None,

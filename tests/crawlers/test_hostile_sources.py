@@ -71,7 +71,7 @@ def test_each_hostile_source_fails_alone_with_a_reason(crawled, source_id, reaso
     rows, sources, _ = crawled
     status, new, *_rest = rows[source_id]
     assert status == "failed" and new == "0", rows[source_id]
-    assert len(rows[source_id]) > 5 and reason in " ".join(rows[source_id]).lower(), rows[source_id]
+    assert len(rows[source_id]) > 6 and reason in " ".join(rows[source_id]).lower(), rows[source_id]
     assert source_id not in sources
 
 

@@ -16,7 +16,7 @@ from crawlers.links import document_links, looks_like_document
 from crawlers.middlewares import retry_after
 from crawlers.settings import source_settings
 from crawlers.state import CrawlState, PageState, Version
-from crawlers.text import decode
+from crawlers.text import decode, derived_title
 from tests.crawlers.documents import BASES, docx_file, odt_file, pdf
 
 
@@ -30,6 +30,19 @@ from tests.crawlers.documents import BASES, docx_file, odt_file, pdf
 ])
 def test_decode(body, declared, text):
     assert decode(body, declared) == text
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Hola mundo. Segunda frase.", "Hola mundo."),
+    ("Primera línea sin punto\nsegunda línea", "Primera línea sin punto"),
+    ("La Dra. Rojas y el Ing. Mora abren. Más", "La Dra. Rojas y el Ing. Mora abren."),
+    ("Fondos de EE.UU. para pymes. Otra", "Fondos de EE.UU. para pymes."),
+    ("Call open! Apply now.", "Call open!"),
+    ("palabra " * 30, ("palabra " * 12).strip() + "…"),  # at a word boundary, ~100 characters
+    ("x" * 150, "x" * 100 + "…"),
+])
+def test_derived_title(text, title):
+    assert derived_title(text) == title
 
 
 @pytest.mark.parametrize(("make", "kind"), [(pdf, "pdf"), (docx_file, "docx"), (odt_file, "odt")])

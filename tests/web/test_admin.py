@@ -1,4 +1,5 @@
-"""The admin: disabled without a password, session login with CSRF, source health, run one source now."""
+"""The admin: disabled without a password, session login with CSRF, source health and history, run one
+source now."""
 
 import re
 import time
@@ -9,7 +10,7 @@ import pytest
 from core import clock
 from crawlers.health import HealthStore, SourceRun
 from tests.crawlers.test_crawl import source
-from tests.helpers import write_sources
+from tests.helpers import run_cli, write_sources
 from web import create_app
 
 PASSWORD = "correct horse battery staple"
@@ -19,7 +20,8 @@ PASSWORD = "correct horse battery staple"
 def sources_file(tmp_path, fixture_server):
     return write_sources(tmp_path / "sources.yaml",
                          source("fix_rss", "funding_call", "feed", f"{fixture_server}/feeds/rss2.xml"),
-                         source("fix_broken", "news", "feed", f"{fixture_server}/feeds/missing.xml"))
+                         source("fix_broken", "news", "feed", f"{fixture_server}/feeds/missing.xml"),
+                         source("fix_untitled", "news", "feed", f"{fixture_server}/feeds/untitled.xml"))
 
 
 @pytest.fixture
@@ -206,3 +208,22 @@ def test_an_unknown_source_cannot_be_run(admin):
     token = csrf_token(admin.get("/admin/").get_data(as_text=True))
     assert admin.post("/admin/sources/nope/run", data={"csrf_token": token}).status_code == 404
     assert admin.get("/admin/runs/nope").status_code == 404
+
+
+def test_a_source_page_shows_what_each_run_skipped_and_why(admin, data_dir, sources_file):
+    crawled = run_cli("crawl", "--sources", str(sources_file), "--source", "fix_untitled",
+                      env={"OBSERVATORIO_DATA_DIR": str(data_dir)})
+    assert crawled.returncode == 0, crawled.stderr
+    assert HealthStore(data_dir / "health.db").runs("fix_untitled")[0].skipped == {
+        "no link": 1, "no title or text": 1}
+    dashboard = admin.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/sources/fix_untitled#last-run">2</a>' in dashboard
+    page = admin.get("/admin/sources/fix_untitled").get_data(as_text=True)
+    assert "3 nuevos, 0 actualizados, 0 sin cambios, 0 fallidos, 2 omitidos" in page
+    assert "<li>sin enlace: <strong>1</strong></li>" in page
+    assert "<li>sin título ni texto: <strong>1</strong></li>" in page
+    assert "Historial" in page and "sin enlace (1), sin título ni texto (1)" in page
+    admin.get("/lang/en?next=/admin/")
+    english = admin.get("/admin/sources/fix_untitled")
+    assert "no title or text: <strong>1</strong>" in english.get_data(as_text=True)
+    assert admin.get("/admin/sources/nope").status_code == 404

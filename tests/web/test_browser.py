@@ -138,6 +138,12 @@ def test_log_into_the_admin_and_run_one_source(server, page):
     assert "demo_zonasur_avisos" in table.inner_text() and "OK" in table.inner_text()
     assert "Válida" in page.locator("section", has_text="Taxonomía").inner_text()
     shot(page, "admin")
+    page.locator('a[href="/admin/sources/demo_zonasur_avisos"]').click()
+    page.wait_for_url(re.compile(r"/admin/sources/"))
+    main = page.locator("main").inner_text()
+    assert "Historial" in main and "omitidos" in main
+    shot(page, "admin-source")
+    page.go_back()
     row = page.locator("tr", has_text="demo_zonasur_avisos")
     row.get_by_role("button", name=re.compile("Ejecutar ahora")).click()
     page.wait_for_url(re.compile(r"/admin/runs/"))
