@@ -95,11 +95,14 @@ def serve(host: str, port: int, workers: int = 1, config: dict[str, Any] | None 
     its own cache of answers keyed by the index's generation.
     """
     from . import create_app
+    from .labels import taxonomy_status
 
     # A crawl earlier in this process (demo) left Scrapy's signal handlers installed.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     app = create_app(config)
+    with app.app_context():  # before any request, and before gunicorn forks: read once, shared
+        taxonomy_status()  # the topic labels (seconds: its keywords are checked with the lemmatiser)
     if workers > 1:
         _gunicorn(app, host, port, workers)
         return
