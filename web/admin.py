@@ -18,6 +18,7 @@ from crawlers.health import HealthStore
 
 from .crawl_jobs import AlreadyRunning, CrawlJobs
 from .labels import taxonomy_path, taxonomy_status
+from .outbox import Outbox
 from .schedule import Planned, RunLog, Scheduler, jobs_of, load_schedule
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -126,10 +127,12 @@ def dashboard():
     taxonomy, taxonomy_error = taxonomy_status()
     running = {j.source: j for j in crawl_jobs().recent(100) if j.running}
     schedule, schedule_error = planned_jobs(sources)
+    outbox = Outbox(Path(current_app.config["DATA_DIR"]) / Outbox.filename)
     return render_template("admin/dashboard.html", sources=sources, health=health, sources_path=path,
                            sources_error=sources_error, taxonomy=taxonomy, taxonomy_error=taxonomy_error,
                            taxonomy_path=taxonomy_path(), jobs=crawl_jobs().recent(), running=running,
-                           schedule=schedule, schedule_error=schedule_error)
+                           schedule=schedule, schedule_error=schedule_error,
+                           disabled_addresses=outbox.disabled(), in_doubt=outbox.in_doubt())
 
 
 def planned_jobs(sources: list) -> tuple[list[Planned], str | None]:

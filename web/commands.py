@@ -234,6 +234,7 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
 
     from . import create_app, mail
     from .digest import build_digest, render
+    from .outbox import Outbox
     from .subscribers import digest_message, load_subscribers
 
     mail.smtp_settings()  # a missing or malformed OBSERVATORIO_SMTP_URL stops us before any work
@@ -250,8 +251,13 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
                 subject = gettext("Observatorio TIC: resumen semanal %(week)s", week=digest.week)
             messages.append(digest_message(subscriber, subject, render(digest, "md", subscriber.lang),
                                            render(digest, "html", subscriber.lang)))
-    refused = mail.send(messages)
-    print(f"digest sent to {len(messages) - len(refused)} of {len(messages)} subscriber(s)", file=out)
-    for recipient, reason in refused.items():
+    delivery = Outbox().send((f"digest:{digest.week}:{m['To']}", m) for m in messages)
+    print(f"digest sent to {len(delivery.sent)} of {len(messages)} subscriber(s)", file=out)
+    for label, addresses in (("already sent", delivery.already_sent),
+                             ("in flight when an earlier run stopped, not sent again", delivery.in_doubt),
+                             ("given up (refused too often, or disabled)", delivery.given_up)):
+        if addresses:
+            print(f"{label}: {', '.join(addresses)}", file=out)
+    for recipient, reason in delivery.refused.items():
         print(f"refused {recipient}: {reason}", file=out)
-    return 1 if refused else 0
+    return 1 if delivery.refused else 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -38,14 +39,24 @@ def smtp_settings(url: str | None = None) -> dict:
     }
 
 
-def send(messages: Iterable[EmailMessage], url: str | None = None) -> dict[str, str]:
-    """Send every message over one connection; return {recipient: reason} for those refused.
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+    permanent: bool  # a 5xx answer: the same message would be refused again
 
+
+def send(messages: Iterable[EmailMessage], url: str | None = None) -> dict[str, str]:
+    """Send every message over one connection; return {recipient: reason} for those refused."""
+    return {message["To"]: refusal.reason for message, refusal in deliver(messages, url) if refusal}
+
+
+def deliver(messages: Iterable[EmailMessage], url: str | None = None
+            ) -> Iterator[tuple[EmailMessage, Refusal | None]]:
+    """Send each message over one connection as it comes, and say how each went.
     A refused recipient does not stop the others; an unreachable server stops everything.
     """
     settings = smtp_settings(url)
     client = smtplib.SMTP_SSL if settings["scheme"] == "smtps" else smtplib.SMTP
-    refused: dict[str, str] = {}
     try:
         with client(settings["host"], settings["port"], timeout=30) as smtp:
             if settings["scheme"] == "smtp+starttls":
@@ -57,8 +68,17 @@ def send(messages: Iterable[EmailMessage], url: str | None = None) -> dict[str, 
                     message["From"] = settings["sender"]
                 try:
                     smtp.send_message(message)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-                    refused[message["To"]] = str(exc)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    answers = list(exc.recipients.values())
+                    reason = "; ".join(f"{code} {_text(text)}" for code, text in answers)
+                    yield message, Refusal(reason, all(code >= 500 for code, _ in answers))
+                except smtplib.SMTPDataError as exc:
+                    yield message, Refusal(f"{exc.smtp_code} {_text(exc.smtp_error)}", exc.smtp_code >= 500)
+                else:
+                    yield message, None
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"could not send through {settings['host']}:{settings['port']}: {exc}") from exc
-    return refused
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer

@@ -227,3 +227,20 @@ def test_a_source_page_shows_what_each_run_skipped_and_why(admin, data_dir, sour
     english = admin.get("/admin/sources/fix_untitled")
     assert "no title or text: <strong>1</strong>" in english.get_data(as_text=True)
     assert admin.get("/admin/sources/nope").status_code == 404
+
+
+def test_the_dashboard_lists_disabled_addresses_and_messages_in_doubt(admin, data_dir):
+    from email.message import EmailMessage
+
+    from web.outbox import Outbox
+
+    outbox = Outbox(data_dir / "outbox.db")
+    message = EmailMessage()
+    message["To"], message["Subject"] = "dora@example.org", "Resumen"
+    assert outbox._claim("digest:2026-W48:dora@example.org", message) == "claimed"  # then a crash
+    with outbox._db() as db:
+        db.execute("INSERT INTO disabled VALUES ('nadie@example.org', '550 no such user', '2026-12-01')")
+    page = admin.get("/admin/").get_data(as_text=True)
+    section = page[page.index('id="mail"'):]
+    assert "nadie@example.org" in section and "550 no such user" in section
+    assert "dora@example.org" in section and "digest:2026-W48:dora@example.org" in section
