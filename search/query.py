@@ -14,7 +14,7 @@ from .document import Document, Kind
 from .errors import InvalidQuery
 from .params import RequestModel, Slugs, Terms, split_terms
 
-FACETS = ("topic", "kind", "source", "lang")
+FACETS = ("topic", "kind", "source", "lang", "supplier")
 FACET_SIZE = 100  # values counted per facet, most frequent first
 MAX_SIZE = 100
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,6 +36,7 @@ class SearchQuery(RequestModel):
     lang: Terms = ()
     source: Terms = ()
     country: Terms = ()
+    supplier: Terms = Field(default=(), description="awarded suppliers' names (OCDS awards)")
     open: bool = False
     published_from: date | None = None
     published_to: date | None = None
