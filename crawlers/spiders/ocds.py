@@ -185,13 +185,14 @@ def read_json(text: str) -> list:
 
 
 def releases(packages: list, skip: Callable[[str], None]) -> Iterator[dict]:
-    """Every release with an ocid: from release packages, record packages (a record's
-    compiled release, else its embedded releases) or bare releases; `skip` counts the rest."""
+    """Every release with an ocid: from release packages, record packages or bare records (a
+    record's compiled release, else its embedded releases) or bare releases; `skip` counts
+    the rest."""
     for package in packages:
         if not isinstance(package, dict):
             skip("not an OCDS package or release")
-        elif "records" in package:
-            for record in package.get("records") or []:
+        elif "records" in package or _is_record(package):
+            for record in package.get("records") or [] if "records" in package else [package]:
                 found = _record_releases(record)
                 if not found:
                     skip("record without an ocid or releases")
@@ -206,6 +207,12 @@ def releases(packages: list, skip: Callable[[str], None]) -> Iterator[dict]:
             yield package
         else:
             skip("not an OCDS package or release")
+
+
+def _is_record(value: dict) -> bool:
+    """A record on its own: an ocid with releases or a compiled release (a release has neither)."""
+    return bool(value.get("ocid")) and any(key in value for key in ("releases", "compiledRelease",
+                                                                     "compiledRecord"))
 
 
 def _record_releases(record) -> list[dict]:

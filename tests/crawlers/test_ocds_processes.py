@@ -17,6 +17,7 @@ from tests.helpers import FIXTURES, run_cli
 PLANNING = "AM-PPS-b726642b3c906f3bbb7f6c71107ba447"  # a planning release, no tender
 CONTRACT = "AM-PPS-937908129d01624ccfc8879455f82ffc"  # award and contract, no tender
 BARNET = "ocds-213czf-000-00001"  # a tender release, then an award release that leaves fields out
+NSW = "ocds-43qwtd-PP-44A05FDA-FD66-F5B9-A73CE66496EE8BC3"  # a bare record, planned, no title
 
 
 def crawl(sources, data):
@@ -29,6 +30,8 @@ def crawled(tmp_path_factory, site):
     sources = catalogue(folder / "sources.yaml",
                         source("fx_armenia", "tender", "ocds", f"{site.base}/ocds/processes/armenia.json"),
                         source("fx_barnet", "tender", "ocds", f"{site.base}/ocds/processes/barnet-both.json",
+                               language="en"),
+                        source("fx_nsw", "tender", "ocds", f"{site.base}/ocds/processes/nsw-record.json",
                                language="en"))
     result = crawl(sources, folder / "data")
     assert result.returncode == 0, result.stderr
@@ -38,8 +41,8 @@ def crawled(tmp_path_factory, site):
 def test_every_process_is_indexed_or_skipped_with_a_reason(crawled):
     result, docs, _ = crawled
     rows = report(result.stdout)
-    assert int(rows["fx_armenia"][1]) == 2 and int(rows["fx_barnet"][1]) == 1, result.stdout
-    assert set(docs) == {PLANNING, CONTRACT, BARNET}
+    assert [int(rows[sid][1]) for sid in ("fx_armenia", "fx_barnet", "fx_nsw")] == [2, 1, 1], result.stdout
+    assert set(docs) == {PLANNING, CONTRACT, BARNET, NSW}
     skipped: list[str] = []
     packages = read_json((FIXTURES / "ocds/processes/armenia.json").read_text(encoding="utf-8"))
     read = {release["ocid"] for release in releases(packages, skipped.append)}
@@ -52,6 +55,13 @@ def test_a_planning_process_is_a_tender_in_planning(crawled):
     assert doc.title == "ՀՀ առողջապահության նախար." and doc.title_derived  # planning.budget.project
     assert doc.amount.value == 2500 and doc.amount.currency == "AMD"
     assert doc.organizations == ["Republic of Armenia Ministry of health"]
+
+
+def test_a_record_on_its_own_uses_its_compiled_release(crawled):
+    doc = crawled[1][NSW]
+    assert doc.kind == "tender" and doc.stage == "planning" and doc.status == "planned"
+    assert doc.title == "L3 Investigation Services for SEQR" and doc.title_derived  # tender.description
+    assert doc.organizations == ["Transport NSW - Corporate"] and doc.deadline is None
 
 
 def test_an_award_only_process_keeps_its_suppliers(crawled):
