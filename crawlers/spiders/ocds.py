@@ -54,7 +54,7 @@ class OcdsSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.releases: dict[str, list[dict]] = {}  # ocid → its releases read in this run
-        self.package_urls: dict[str, str] = {}  # ocid → the package its newest release came in
+        self.package_urls: dict[str, tuple[str, str]] = {}  # ocid → (newest date, its package URL)
         self.first: dict[str, str] = {}  # ocid → earliest release date seen in this run
 
     @classmethod
@@ -129,10 +129,9 @@ class OcdsSpider(SourceSpider):
         ocid, when = release["ocid"], _when(release.get("date"))
         if when and (not self.first.get(ocid) or when < self.first[ocid]):
             self.first[ocid] = when
-        kept = self.releases.setdefault(ocid, [])
-        if not kept or when >= max(r["date"] for r in kept):
-            self.package_urls[ocid] = package_url
-        kept.append({**release, "date": when})  # sortable UTC: the merge orders by date
+        if ocid not in self.package_urls or when >= self.package_urls[ocid][0]:
+            self.package_urls[ocid] = (when, package_url)
+        self.releases.setdefault(ocid, []).append({**release, "date": when})  # UTC: merged by date
 
     def on_idle(self) -> None:
         """Every page is read: yield each process (through a data: request, Scrapy's way to
@@ -146,7 +145,7 @@ class OcdsSpider(SourceSpider):
         read, self.releases = self.releases, {}
         yielded = 0
         for ocid, found in read.items():
-            item = self.process_item(ocid, found, self.package_urls.pop(ocid))
+            item = self.process_item(ocid, found, self.package_urls.pop(ocid)[1])
             if item:
                 yielded += 1
                 yield item
