@@ -1,6 +1,8 @@
 """OCDS processes in the UI: the award kind and its facet, the planning badge, the awards on
 the item page and the supplier facet; the opportunities board never lists an award."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,6 +41,13 @@ def test_awards_have_their_kind_facet_and_supplier_facet(client):
     found = text(client.get("/?supplier=Soluciones+Brunca+S.A."))
     assert "/items/ocds-award" in found and "/items/ai-call" not in found
     assert "/items/ocds-award" in text(client.get("/?q=Brunca+Soluciones"))  # suppliers are searched
+
+
+def test_the_csv_export_has_stage_and_suppliers(client):
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        text(client.get("/search.csv?kind=award,tender")).lstrip("\ufeff")))}
+    assert rows["ocds-award"]["stage"] == "award" and rows["ocds-award"]["suppliers"] == SUPPLIER.name
+    assert rows["ocds-planned"]["stage"] == "planning" and rows["timed-tender"]["stage"] == ""
 
 
 def test_the_item_page_shows_the_awards(client):
