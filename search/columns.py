@@ -38,13 +38,15 @@ class Codes:
 
 
 class FacetColumns:
-    """kind, source and lang per row, and (row, topic) and (row, supplier) pairs, ordered by rowid."""
+    """kind, source, lang and stage per row, and (row, topic) and (row, supplier) pairs, ordered by rowid."""
 
     def __init__(self, db: sqlite3.Connection, previous: FacetColumns | None = None):
         rows = db.execute("SELECT rowid, kind, source, lang FROM documents ORDER BY rowid").fetchall()
         self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
         self.columns = {name: Codes([r[i] for r in rows]) for i, name in ((1, "kind"), (2, "source"),
                                                                           (3, "lang"))}
+        stages = db.execute("SELECT json_extract(data, '$.stage') FROM document_contents ORDER BY rowid")
+        self.columns["stage"] = Codes([r[0] for r in stages])
         pairs = db.execute("SELECT rowid, topic FROM document_topics").fetchall()
         self.pair_rows = {"topic": self._rows([p[0] for p in pairs])}
         self.columns["topic"] = Codes([p[1] for p in pairs])

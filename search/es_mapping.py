@@ -8,7 +8,7 @@ from .query import MAX_DEPTH
 
 # Bump when the template changes: new indexes get the new version in their name, and
 # `observatorio reindex` moves the documents into one behind the same alias.
-MAPPING_VERSION = 2  # 2: suppliers
+MAPPING_VERSION = 2  # 2: stage, suppliers
 
 ANALYSIS = {
     "filter": {
@@ -41,7 +41,7 @@ MAPPINGS: dict[str, Any] = {
     "properties": {
         **{name: KEYWORD for name in ("id", "url", "source", "kind", "lang", "country", "topics",
                                       "keyphrases", "organizations", "categories", "content_hash",
-                                      "duplicate_of")},
+                                      "duplicate_of", "stage")},
         "title": TEXT, "summary": TEXT, "body": TEXT,
         "attachments": {"properties": {"text": TEXT}},
         # awarded suppliers: the name is a facet and a filter, and searched as folded text

@@ -64,6 +64,9 @@ def filters(query: SearchQuery) -> Compiled:
                            ("d.country", query.country)):
         if values:
             compiled.add(f"{column} IN ({','.join('?' * len(values))})", *values)
+    if query.stage:
+        compiled.add(f"d.rowid IN (SELECT rowid FROM document_contents WHERE json_extract(data, '$.stage') "
+                     f"IN ({','.join('?' * len(query.stage))}))", *query.stage)
     if query.supplier:
         compiled.add(f"d.rowid IN (SELECT rowid FROM ({SUPPLIERS}) WHERE name IN "
                      f"({','.join('?' * len(query.supplier))}))", *query.supplier)

@@ -1,4 +1,5 @@
-"""Awarded suppliers (OCDS processes) in both backends: found by name, filtered and counted."""
+"""OCDS processes in both backends: suppliers found by name, filtered and counted; stages
+filtered and counted."""
 
 from search.document import Amount, Award, Supplier
 from search.query import SearchQuery
@@ -15,7 +16,7 @@ AWARDS = [
 ]
 
 
-def test_suppliers_are_searched_filtered_and_a_facet(empty_backend):
+def test_suppliers_and_stages_are_searched_filtered_and_facets(empty_backend):
     empty_backend.upsert([*CORPUS, *AWARDS])
     found = empty_backend.search(SearchQuery(q="tecnologicas sur"))  # folded, like every text
     assert {h.document.id for h in found.hits} == {"award-1", "award-2"}
@@ -23,5 +24,6 @@ def test_suppliers_are_searched_filtered_and_a_facet(empty_backend):
     assert [h.document.id for h in by_supplier.hits] == ["award-2"]
     facets = empty_backend.search(SearchQuery()).facets
     assert facets["supplier"] == {ANDES.name: 2, BRUNCA.name: 1}
-    assert facets["kind"]["award"] == 2
+    assert facets["kind"]["award"] == 2 and facets["stage"] == {"award": 1, "contract": 1}
+    assert [h.document.id for h in empty_backend.search(SearchQuery(stage=("contract",))).hits] == ["award-2"]
     assert empty_backend.get("award-2").suppliers == [ANDES, BRUNCA]

@@ -58,6 +58,9 @@ def test_the_item_page_shows_the_awards(client):
 
 def test_planning_shows_in_planning_not_a_deadline(client):
     assert "en planificación" in text(client.get("/?q=cómputo"))
+    by_stage = text(client.get("/?stage=planning"))
+    assert "/items/ocds-planned" in by_stage and "/items/ocds-award" not in by_stage
+    assert ">En planificación" in by_stage  # the stage facet, by its label
     client.get("/lang/en")
     page = text(client.get("/items/ocds-planned"))
     assert "in planning" in page and "Stage" in page and ">Award<" in text(client.get("/?kind=award"))
