@@ -80,7 +80,7 @@ class NormalisePipeline:
             doc = Document(
                 id=fields.pop("id", None) or document_id(fields["url"]),
                 source=source.id,
-                kind=source.kind,
+                kind=fields.pop("kind", None) or source.kind,  # OCDS: `award` from award stage on
                 country=source.country,
                 lang=source.language,
                 fetched=now,

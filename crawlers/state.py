@@ -1,4 +1,4 @@
-"""What earlier crawls saw of each source: HTTP validators, fetch times, links and OCDS versions.
+"""What earlier crawls saw of each source: HTTP validators, fetch times, links and OCDS processes.
 
 Kept in `crawl_state.db` in the data directory. A spider reads its source's state once when it
 opens and writes back what changed once when it closes, so a run costs two queries per source.
@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS versions (
     first TEXT NOT NULL,
     PRIMARY KEY (source, key)
 );
+CREATE TABLE IF NOT EXISTS processes (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    compiled TEXT NOT NULL,          -- the OCDS compiled release of the ocid, as JSON
+    PRIMARY KEY (source, key)
+);
 """
 
 
@@ -54,14 +60,18 @@ class Version:
 
 
 class SourceState:
-    """One source's pages and versions, changed in memory during a run."""
+    """One source's pages, versions and OCDS processes, changed in memory during a run."""
 
-    def __init__(self, source: str, pages: dict[str, PageState], versions: dict[str, Version]):
+    def __init__(self, source: str, pages: dict[str, PageState], versions: dict[str, Version],
+                 processes: dict[str, dict] | None = None):
         self.source = source
         self.pages = pages
         self.versions = versions
+        # ocid → its compiled release: a release of a later run is merged into it
+        self.processes = processes if processes is not None else {}
         self.dirty_pages: set[str] = set()
         self.dirty_versions: set[str] = set()
+        self.dirty_processes: set[str] = set()
 
     def fresh(self, url: str, max_age_days: float, updated: datetime | None = None,
               now: datetime | None = None) -> bool:
@@ -95,6 +105,10 @@ class SourceState:
         self.versions[key] = version
         self.dirty_versions.add(key)
 
+    def set_process(self, key: str, compiled: dict) -> None:
+        self.processes[key] = compiled
+        self.dirty_processes.add(key)
+
 
 class CrawlState(StateFile):
     """The store behind every source's state."""
@@ -111,7 +125,9 @@ class CrawlState(StateFile):
                                            " FROM pages WHERE source = ?", (source,))}
             versions = {row[0]: Version(row[1], row[2]) for row in db.execute(
                 "SELECT key, newest, first FROM versions WHERE source = ?", (source,))}
-        return SourceState(source, pages, versions)
+            processes = {row[0]: json.loads(row[1]) for row in db.execute(
+                "SELECT key, compiled FROM processes WHERE source = ?", (source,))}
+        return SourceState(source, pages, versions, processes)
 
     def save(self, state: SourceState) -> None:
         pages = [state.pages[url] for url in state.dirty_pages]
@@ -124,5 +140,10 @@ class CrawlState(StateFile):
                 "INSERT OR REPLACE INTO versions VALUES (?,?,?,?)",
                 [(state.source, key, state.versions[key].newest, state.versions[key].first)
                  for key in state.dirty_versions])
+            db.executemany(
+                "INSERT OR REPLACE INTO processes VALUES (?,?,?)",
+                [(state.source, key, json.dumps(state.processes[key], ensure_ascii=False))
+                 for key in state.dirty_processes])
         state.dirty_pages.clear()
         state.dirty_versions.clear()
+        state.dirty_processes.clear()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .query import FACET_SIZE
+from .sqlite_query import SUPPLIERS
 
 ROWIDS = "(SELECT value FROM json_each(?))"
 CACHED_FILES = 4  # indexes whose columns one process keeps (tests open many)
@@ -37,16 +38,25 @@ class Codes:
 
 
 class FacetColumns:
-    """kind, source and lang per row, and (row, topic) pairs, ordered by rowid."""
+    """kind, source, lang and stage per row, and (row, topic) and (row, supplier) pairs, ordered by rowid."""
 
     def __init__(self, db: sqlite3.Connection, previous: FacetColumns | None = None):
         rows = db.execute("SELECT rowid, kind, source, lang FROM documents ORDER BY rowid").fetchall()
         self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
         self.columns = {name: Codes([r[i] for r in rows]) for i, name in ((1, "kind"), (2, "source"),
                                                                           (3, "lang"))}
+        stages = db.execute("SELECT json_extract(data, '$.stage') FROM document_contents ORDER BY rowid")
+        self.columns["stage"] = Codes([r[0] for r in stages])
         pairs = db.execute("SELECT rowid, topic FROM document_topics").fetchall()
-        self.topic_rows = np.searchsorted(self.rowids, np.array([p[0] for p in pairs], dtype=np.int64))
+        self.pair_rows = {"topic": self._rows([p[0] for p in pairs])}
         self.columns["topic"] = Codes([p[1] for p in pairs])
+        sql = f"SELECT DISTINCT rowid, name FROM ({SUPPLIERS}) WHERE name IS NOT NULL"
+        suppliers = db.execute(sql).fetchall()
+        self.pair_rows["supplier"] = self._rows([p[0] for p in suppliers])
+        self.columns["supplier"] = Codes([p[1] for p in suppliers])
+
+    def _rows(self, rowids: list[int]) -> np.ndarray:
+        return np.searchsorted(self.rowids, np.array(rowids, dtype=np.int64))
 
     def count(self, rowids: np.ndarray, facets: Sequence[str]) -> dict[str, dict[str, int]]:
         """Facet counts of the given rows, at most FACET_SIZE values each."""
@@ -54,7 +64,7 @@ class FacetColumns:
         member[np.searchsorted(self.rowids, rowids)] = True
         counted = {}
         for facet in facets:
-            selected = member[self.topic_rows] if facet == "topic" else member
+            selected = member[self.pair_rows[facet]] if facet in self.pair_rows else member
             counted[facet] = dict(list(self.columns[facet].count(selected).items())[:FACET_SIZE])
         return counted
 

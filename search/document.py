@@ -142,8 +142,9 @@ class Document(BaseModel):
         return at is not None and at >= (now or clock.now())
 
     def searchable_text(self) -> str:
-        """Everything a keyword search should find: body and attachment text."""
-        parts = [self.body, *(a.text for a in self.attachments if a.text)]
+        """Everything a keyword search should find: body, awarded suppliers and attachment text."""
+        suppliers = "\n".join(dict.fromkeys(s.name for s in self.suppliers))
+        parts = [self.body, suppliers, *(a.text for a in self.attachments if a.text)]
         return "\n\n".join(p for p in parts if p)
 
     def with_content_hash(self) -> Document:
@@ -174,4 +175,6 @@ def content_hash(doc: Document) -> str:
     """Hash the fields a publisher edits, so a re-crawl can tell updated from unchanged."""
     parts = [doc.title, doc.summary, doc.searchable_text(), str(doc.deadline or ""),
              doc.amount.model_dump_json() if doc.amount else ""]
+    if doc.stage:  # an OCDS process also changes by moving on: its stage, status and awards
+        parts += [doc.kind, doc.stage, doc.status or "", *(a.model_dump_json() for a in doc.awards)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

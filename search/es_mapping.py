@@ -8,7 +8,7 @@ from .query import MAX_DEPTH
 
 # Bump when the template changes: new indexes get the new version in their name, and
 # `observatorio reindex` moves the documents into one behind the same alias.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: stage, suppliers
 
 ANALYSIS = {
     "filter": {
@@ -41,9 +41,12 @@ MAPPINGS: dict[str, Any] = {
     "properties": {
         **{name: KEYWORD for name in ("id", "url", "source", "kind", "lang", "country", "topics",
                                       "keyphrases", "organizations", "categories", "content_hash",
-                                      "duplicate_of")},
+                                      "duplicate_of", "stage")},
         "title": TEXT, "summary": TEXT, "body": TEXT,
         "attachments": {"properties": {"text": TEXT}},
+        # awarded suppliers: the name is a facet and a filter, and searched as folded text
+        "suppliers": {"properties": {
+            "name": {**KEYWORD, "fields": {"text": {"type": "text", "analyzer": "folded"}}}, "id": KEYWORD}},
         "published": DATE, "fetched": DATE,
         "deadline_at": DATE,  # the deadline as an instant (a bare date closes at 23:59:59 in CR)
         "amount": {"properties": {"value": {"type": "double"}, "currency": KEYWORD}},

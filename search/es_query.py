@@ -16,12 +16,13 @@ from core import clock
 from .fts import Term, parse_terms
 from .query import FACET_SIZE, SearchQuery
 
-FACET_FIELDS = {"topic": "topics", "kind": "kind", "source": "source", "lang": "lang"}
+FACET_FIELDS = {"topic": "topics", "kind": "kind", "source": "source", "lang": "lang",
+                "stage": "stage", "supplier": "suppliers.name"}
 # Title > summary > body, as the SQLite bm25 weights; each text field is indexed folded
 # (lowercase, no diacritics) and stemmed for Spanish (.es) and English (.en).
 TEXT_FIELDS = [f"{name}{sub}^{boost}" for name, boost in (("title", 10), ("summary", 4), ("body", 1),
                                                           ("attachments.text", 1))
-               for sub in ("", ".es", ".en")]
+               for sub in ("", ".es", ".en")] + ["suppliers.name.text"]
 SQS_FLAGS = "OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE"  # no fuzzy, slop, near or escapes
 # Private-use characters mark matches: never in crawled text, and not trimmed as the control
 # characters FTS5 uses would be (Java's trim() drops a leading \x02).
@@ -77,7 +78,8 @@ def filters(query: SearchQuery) -> list[dict]:
     """The query's filters alone."""
     found: list[dict] = []
     for field, values in (("kind", query.kind), ("lang", query.lang), ("source", query.source),
-                          ("country", query.country)):
+                          ("country", query.country), ("stage", query.stage),
+                          ("suppliers.name", query.supplier)):
         if values:
             found.append({"terms": {field: list(values)}})
     if query.duplicate_of:

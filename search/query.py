@@ -10,11 +10,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .document import Document, Kind
+from .document import Document, Kind, Stage
 from .errors import InvalidQuery
 from .params import RequestModel, Slugs, Terms, split_terms
 
-FACETS = ("topic", "kind", "source", "lang")
+FACETS = ("topic", "kind", "source", "lang", "stage", "supplier")
 FACET_SIZE = 100  # values counted per facet, most frequent first
 MAX_SIZE = 100
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,6 +36,9 @@ class SearchQuery(RequestModel):
     lang: Terms = ()
     source: Terms = ()
     country: Terms = ()
+    stage: Annotated[tuple[Stage, ...], BeforeValidator(split_terms)] = Field(
+        default=(), description="OCDS processes: planning, tender, award, contract, implementation")
+    supplier: Terms = Field(default=(), description="awarded suppliers' names (OCDS awards)")
     open: bool = False
     published_from: date | None = None
     published_to: date | None = None

@@ -19,6 +19,9 @@ from .query import SearchQuery
 BM25 = "bm25(documents_fts, 10.0, 4.0, 1.0)"
 RANKED_FROM = "documents d JOIN documents_fts ON documents_fts.rowid = d.rowid"
 FTS_ROWIDS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+# (rowid, supplier name) of every awarded supplier, read from the stored JSON
+SUPPLIERS = ("SELECT c.rowid, json_extract(s.value, '$.name') AS name "
+             "FROM document_contents c, json_each(c.data, '$.suppliers') s")
 NO_ROWS = np.array([], dtype=np.int64)
 ROWIDS = "(SELECT value FROM json_each(?))"  # a list of rowids as one parameter: no variable limit
 
@@ -61,6 +64,12 @@ def filters(query: SearchQuery) -> Compiled:
                            ("d.country", query.country)):
         if values:
             compiled.add(f"{column} IN ({','.join('?' * len(values))})", *values)
+    if query.stage:
+        compiled.add(f"d.rowid IN (SELECT rowid FROM document_contents WHERE json_extract(data, '$.stage') "
+                     f"IN ({','.join('?' * len(query.stage))}))", *query.stage)
+    if query.supplier:
+        compiled.add(f"d.rowid IN (SELECT rowid FROM ({SUPPLIERS}) WHERE name IN "
+                     f"({','.join('?' * len(query.supplier))}))", *query.supplier)
     if query.duplicate_of:
         compiled.add(f"d.duplicate_of IN ({','.join('?' * len(query.duplicate_of))})", *query.duplicate_of)
     elif query.hides_copies:

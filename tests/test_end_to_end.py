@@ -54,7 +54,7 @@ def test_searching_inteligencia_artificial_returns_ai_items_with_facets(demo):
     base, _ = demo
     body = get_json(f"{base}/api/search?q={quote('inteligencia artificial')}")
     assert body["total"] >= 3
-    assert set(body["facets"]) == {"topic", "kind", "source", "lang"}
+    assert set(body["facets"]) == {"topic", "kind", "source", "lang", "stage", "supplier"}
     assert body["facets"]["topic"]["ai"] >= 3
     assert "ai" in body["items"][0]["topics"]
     kinds = get_json(f"{base}/api/search?size=1")["facets"]["kind"]

@@ -14,14 +14,24 @@ from nlp.taxonomy import Taxonomy, Topic, default_taxonomy, load_taxonomy
 KIND_LABELS = {
     "funding_call": lazy_gettext("Convocatoria"),
     "tender": lazy_gettext("Licitación"),
+    "award": lazy_gettext("Adjudicación"),
     "news": lazy_gettext("Noticia"),
     "event": lazy_gettext("Evento"),
 }
 KIND_PLURALS = {
     "funding_call": lazy_gettext("Convocatorias"),
     "tender": lazy_gettext("Licitaciones"),
+    "award": lazy_gettext("Adjudicaciones"),
     "news": lazy_gettext("Noticias"),
     "event": lazy_gettext("Eventos"),
+}
+# How far an OCDS contracting process has gone (Document.stage)
+STAGE_LABELS = {
+    "planning": lazy_gettext("En planificación"),
+    "tender": lazy_gettext("En licitación"),
+    "award": lazy_gettext("Adjudicada"),
+    "contract": lazy_gettext("Contratada"),
+    "implementation": lazy_gettext("En ejecución"),
 }
 
 
@@ -79,8 +89,13 @@ def kind_plural(kind: str) -> str:
     return str(KIND_PLURALS.get(str(kind), kind))
 
 
+def stage_label(stage: str) -> str:
+    return str(STAGE_LABELS.get(str(stage), stage))
+
+
 def init_app(app: Flask) -> None:
     for name, function in (("topic_label", topic_label), ("kind_label", kind_label),
-                           ("kind_plural", kind_plural), ("topic_description", topic_description)):
+                           ("kind_plural", kind_plural), ("topic_description", topic_description),
+                           ("stage_label", stage_label)):
         app.add_template_filter(function, name)
     app.add_template_global(taxonomy_topics)

@@ -21,7 +21,7 @@ from .labels import kind_label, topic_label
 
 AUTHOR = "Observatorio TIC Zona Sur"
 CSV_COLUMNS = ("id", "kind", "title", "published", "deadline", "amount", "currency", "organizations",
-               "topics", "source", "lang", "country", "url", "page", "summary")
+               "topics", "source", "lang", "country", "url", "page", "summary", "stage", "suppliers")
 # A cell starting with one of these is a formula to a spreadsheet: crawled text must not run.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REMINDER = timedelta(days=-3)
@@ -131,7 +131,8 @@ def _csv_values(doc: Document, page: str) -> list:
     return [doc.id, doc.kind.value, doc.title, doc.published.isoformat() if doc.published else "",
             doc.deadline.isoformat() if doc.deadline else "", _number(doc.amount.value) if doc.amount else "",
             doc.amount.currency if doc.amount else "", "; ".join(doc.organizations), " ".join(doc.topics),
-            doc.source, doc.lang, doc.country or "", doc.url, page, doc.summary]
+            doc.source, doc.lang, doc.country or "", doc.url, page, doc.summary,
+            doc.stage.value if doc.stage else "", "; ".join(s.name for s in doc.suppliers)]
 
 
 def _number(value: float) -> int | float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,32 +17,35 @@ from w3lib.encoding import http_content_type_encoding
 from crawlers.archives import ZipMembers, is_zip
 from crawlers.config import OcdsSource
 from crawlers.errors import UnreadableContent
-from crawlers.links import looks_like_document
+from crawlers.ocds_process import OCDSMergeError, compile_releases, process_fields
 from crawlers.state import Version
-from crawlers.text import decode, excerpt, html_to_text
+from crawlers.text import decode
 
 from .base import SourceSpider, header
 
 
 class OcdsSpider(SourceSpider):
-    """Read OCDS data in any of its packagings and yield one tender per ocid, in its latest state.
+    """Read OCDS data in any of its packagings and yield one document per contracting process.
 
     1. Fetch `source.url` (conditional GET); decode it (BOM, UTF-8, the declared charset,
        else Windows-1252) and read it as one JSON value or as JSON lines. A ZIP archive (by
        its magic bytes) is opened in memory and each JSON member read the same way, within
        the source's `archive` limits (`crawlers/archives.py`).
     2. Unwrap what it holds: release packages (`releases`), record packages (`records`: the
-       `compiledRecord`, else the record's newest release), arrays of packages, bare releases.
+       `compiledRecord`, else the record's embedded releases), arrays of packages, bare
+       releases. A release without an ocid, or a record with neither, is counted as skipped.
     3. Follow each package's `links.next` (OCDS 1.1 pagination), up to `max_pages` pages. An
        API that wraps the package names it with `package` (JMESPath), and its next link with
        `next`.
-    4. When every page is read, yield the newest release per ocid (by `date`), unless an
-       earlier run stored a newer state (pages answered 304 are not read again); the first
-       release date ever seen is the publication date.
-    5. Map the tender: ocid as id, title, description, `value` as amount,
-       `tenderPeriod.endDate` as deadline, the buyer (1.1 `buyer` or `parties` with role
-       buyer; 1.0 `buyer.name` or `tender.procuringEntity`), the items' classifications,
-       the tender notice's URL and its documents as `attachment_links`.
+    4. When every page is read, merge each ocid's releases, with the compiled release an
+       earlier run stored, by the OCDS merge rules (`crawlers/ocds_process.py`): a later
+       release that leaves a field out keeps the earlier value. The first release date ever
+       seen is the publication date.
+    5. Map the process: ocid as id, its latest stage and the tender's status, a title that
+       is never empty, the awards and their suppliers, `value` as amount, the tender period's
+       end as deadline (tender stage only), the buyer, the items' classifications, the tender
+       notice's URL and its documents as `attachment_links`. From the award stage on it is
+       kind `award`.
     """
 
     source_type = "ocds"
@@ -50,7 +53,8 @@ class OcdsSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.latest: dict[str, tuple[dict, str]] = {}  # ocid → (newest release, package URL)
+        self.releases: dict[str, list[dict]] = {}  # ocid → its releases read in this run
+        self.package_urls: dict[str, tuple[str, str]] = {}  # ocid → (newest date, its package URL)
         self.first: dict[str, str] = {}  # ocid → earliest release date seen in this run
 
     @classmethod
@@ -88,7 +92,7 @@ class OcdsSpider(SourceSpider):
         if self.source.package:
             packages = [jmespath.search(self.source.package, value) for value in packages]
         found = 0
-        for release in releases(packages):
+        for release in releases(packages, self.skip):
             self.keep(release, package_url)
             found += 1
         return found, next_urls
@@ -125,22 +129,23 @@ class OcdsSpider(SourceSpider):
         ocid, when = release["ocid"], _when(release.get("date"))
         if when and (not self.first.get(ocid) or when < self.first[ocid]):
             self.first[ocid] = when
-        if ocid not in self.latest or when >= _when(self.latest[ocid][0].get("date")):
-            self.latest[ocid] = (release, package_url)
+        if ocid not in self.package_urls or when >= self.package_urls[ocid][0]:
+            self.package_urls[ocid] = (when, package_url)
+        self.releases.setdefault(ocid, []).append({**release, "date": when})  # UTC: merged by date
 
     def on_idle(self) -> None:
-        """Every page is read: yield the newest state of each ocid (through a data: request,
-        Scrapy's way to hand items to the pipelines outside a page's callback)."""
-        if self.latest:
+        """Every page is read: yield each process (through a data: request, Scrapy's way to
+        hand items to the pipelines outside a page's callback)."""
+        if self.releases:
             self.crawler.stats.inc_value("observatorio/internal_requests")  # not an HTTP response
             self.crawler.engine.crawl(Request("data:,", callback=self.flush, dont_filter=True))
             raise DontCloseSpider
 
     def flush(self, response: Response):
-        latest, self.latest = self.latest, {}
+        read, self.releases = self.releases, {}
         yielded = 0
-        for ocid, (release, package_url) in latest.items():
-            item = self.newest_item(ocid, release, package_url)
+        for ocid, found in read.items():
+            item = self.process_item(ocid, found, self.package_urls.pop(ocid)[1])
             if item:
                 yielded += 1
                 yield item
@@ -148,18 +153,22 @@ class OcdsSpider(SourceSpider):
         if first_page:  # a 304 on the first page next time counts these as unchanged
             first_page.items = yielded
 
-    def newest_item(self, ocid: str, release: dict, package_url: str) -> dict | None:
-        """The item for `release`, unless an earlier run stored a newer state of its ocid."""
-        when = _when(release.get("date"))
-        known = self.state.versions.get(ocid)
-        if known and when < known.newest:
+    def process_item(self, ocid: str, found: list[dict], package_url: str) -> dict | None:
+        """The item of one process: this run's releases merged into what earlier runs stored."""
+        stored = self.state.processes.get(ocid)
+        try:
+            compiled = compile_releases(([stored] if stored else []) + found)
+        except OCDSMergeError as exc:
+            self.skip("releases that cannot be merged")
+            self.logger.warning("%s: %s", ocid, exc)
             return None
+        known = self.state.versions.get(ocid)
         dates = [d for d in (self.first.get(ocid, ""), known.first if known else "") if d]
         first = min(dates) if dates else ""
-        item = release_item(ocid, release, package_url, self.source.attachments)
-        if item:
-            self.state.set_version(ocid, Version(newest=when, first=first))
-            item["published"] = first or None
+        self.state.set_process(ocid, compiled)
+        self.state.set_version(ocid, Version(newest=compiled.get("date") or "", first=first))
+        item = process_fields(ocid, compiled, package_url, self.source.attachments)
+        item["published"] = first or None
         return item
 
 
@@ -174,79 +183,48 @@ def read_json(text: str) -> list:
     return data if isinstance(data, list) else [data]
 
 
-def releases(packages: list) -> Iterator[dict]:
-    """Every release with an ocid: from release packages, record packages or bare releases."""
+def releases(packages: list, skip: Callable[[str], None]) -> Iterator[dict]:
+    """Every release with an ocid: from release packages, record packages or bare records (a
+    record's compiled release, else its embedded releases) or bare releases; `skip` counts
+    the rest."""
     for package in packages:
         if not isinstance(package, dict):
-            continue
-        if "records" in package:
-            for record in package.get("records") or []:
-                release = _record_state(record)
-                if release:
-                    yield release
+            skip("not an OCDS package or release")
+        elif "records" in package or _is_record(package):
+            for record in package.get("records") or [] if "records" in package else [package]:
+                found = _record_releases(record)
+                if not found:
+                    skip("record without an ocid or releases")
+                yield from found
         elif "releases" in package:
-            yield from (r for r in package.get("releases") or [] if isinstance(r, dict) and r.get("ocid"))
+            for release in package.get("releases") or []:
+                if isinstance(release, dict) and release.get("ocid"):
+                    yield release
+                else:
+                    skip("release without an ocid")
         elif package.get("ocid"):
             yield package
+        else:
+            skip("not an OCDS package or release")
 
 
-def _record_state(record: dict) -> dict | None:
-    """A record's compiled release, else its newest embedded (not linked) release."""
+def _is_record(value: dict) -> bool:
+    """A record on its own: an ocid with releases or a compiled release (a release has neither)."""
+    return bool(value.get("ocid")) and any(key in value for key in ("releases", "compiledRelease",
+                                                                     "compiledRecord"))
+
+
+def _record_releases(record) -> list[dict]:
+    """A record's compiled release, else its embedded (not linked) releases."""
     if not isinstance(record, dict):
-        return None
+        return []
     compiled = record.get("compiledRecord") or record.get("compiledRelease")
     if isinstance(compiled, dict):
         ocid = compiled.get("ocid") or record.get("ocid")
-        return {**compiled, "ocid": ocid} if ocid else None
-    embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and r.get("tender")]
-    return max(embedded, key=lambda r: _when(r.get("date")), default=None)
-
-
-def release_item(ocid: str, release: dict, package_url: str, rule=None) -> dict | None:
-    tender = release.get("tender") or {}
-    title = html_to_text(tender.get("title") or release.get("title"))
-    if not title:
-        return None
-    body = html_to_text(tender.get("description"))
-    value = tender.get("value") or {}
-    documents = [d for d in tender.get("documents") or [] if isinstance(d, dict) and d.get("url")]
-    notices = [d["url"] for d in documents if d.get("documentType") == "tenderNotice"]
-    return {
-        "id": ocid,
-        "url": notices[0] if notices else f"{package_url}#{ocid}",
-        "title": title,
-        "summary": excerpt(body),
-        "body": body,
-        "deadline": (tender.get("tenderPeriod") or {}).get("endDate"),
-        "amount": ({"value": value["amount"], "currency": value["currency"]}
-                   if value.get("amount") is not None and value.get("currency") else None),
-        "organizations": [name for name in [_buyer(release)] if name],
-        "categories": _classifications(tender),
-        "attachment_links": [{"url": d["url"], "title": d.get("title") or ""} for d in documents
-                             if looks_like_document(d["url"], rule, d.get("format") or "")],
-    }
-
-
-def _buyer(release: dict) -> str | None:
-    name = (release.get("buyer") or {}).get("name")
-    if name:
-        return name
-    buyer_id = (release.get("buyer") or {}).get("id")
-    for party in release.get("parties") or []:
-        if "buyer" in (party.get("roles") or []) or (buyer_id and party.get("id") == buyer_id):
-            return party.get("name")
-    return ((release.get("tender") or {}).get("procuringEntity") or {}).get("name")
-
-
-def _classifications(tender: dict) -> list[str]:
-    found: dict[str, None] = {}
-    for item in tender.get("items") or []:
-        for c in [item.get("classification") or {}, *(item.get("additionalClassifications") or [])]:
-            code = f"{c.get('scheme', '')} {c['id']}".strip() if c.get("id") else ""
-            label = c.get("description") or code
-            if label:
-                found[label] = None
-    return list(found)
+        return [{**compiled, "ocid": ocid}] if ocid else []
+    embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "url" not in r]
+    return [{**r, "ocid": r.get("ocid") or record.get("ocid")} for r in embedded
+            if r.get("ocid") or record.get("ocid")]
 
 
 def _when(value) -> str:

@@ -10,6 +10,7 @@ import pytest
 from search.backend import get_backend
 from search.errors import BackendUnavailable, IndexingError
 from search.es_client import redact
+from search.es_mapping import MAPPING_VERSION
 from search.query import SearchQuery
 from tests.search.conftest import new_backend
 from tests.search.test_backend_contract import CORPUS, doc, ids
@@ -24,9 +25,10 @@ def es(request, elasticsearch_url):
 
 def test_documents_live_in_a_versioned_index_behind_the_alias(es):
     (index,) = es._indices()
-    assert index.startswith(f"{es.alias}-v1-")
+    assert index.startswith(f"{es.alias}-v{MAPPING_VERSION}-")
     mapping = es.client.indices.get_mapping(index=es.alias)[index]["mappings"]["properties"]
     assert mapping["embedding"]["type"] == "dense_vector" and mapping["kind"]["type"] == "keyword"
+    assert mapping["suppliers"]["properties"]["name"]["type"] == "keyword"
 
 
 def test_reindex_swaps_the_alias_to_a_new_index_while_searches_go_on(es):

@@ -11,7 +11,7 @@ def test_search_returns_items_and_facets(client):
     body = client.get("/api/search?q=inteligencia&kind=funding_call").get_json()
     assert {item["id"] for item in body["items"]} == {"ai-call", "hostile"}
     assert all("embedding" not in item for item in body["items"])
-    assert set(body["facets"]) == {"topic", "kind", "source", "lang"}
+    assert set(body["facets"]) == {"topic", "kind", "source", "lang", "stage", "supplier"}
     assert body["facets"]["kind"] == {"funding_call": 2}
 
 

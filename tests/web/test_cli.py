@@ -31,7 +31,7 @@ def test_search_json_is_the_api_shape(data_dir):
     result = run_cli("search", "inteligencia", "--kind", "funding_call", "--json")
     body = json.loads(result.stdout)
     assert body["total"] == 1 and body["items"][0]["id"] == "ai-call"
-    assert set(body["facets"]) == {"topic", "kind", "source", "lang"}
+    assert set(body["facets"]) == {"topic", "kind", "source", "lang", "stage", "supplier"}
     listing = run_cli("search", "--open")
     assert listing.stdout.startswith("2 result(s)")
 
