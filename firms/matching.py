@@ -26,10 +26,12 @@ from .profiles import Firm
 from .reasons import Explainer
 from .vectors import FirmMatrices, OpportunityMatrices
 
-WEIGHTS = {"similarity": 0.55, "topics": 0.35, "location": 0.10}
+WEIGHTS = {"similarity": 0.45, "topics": 0.45, "location": 0.10}
 SIMILARITY_FLOOR = 0.20
 SIMILARITY_CEILING = 0.60
+STRONG_SIMILARITY = 0.65
 THRESHOLD = 0.35
+UNCONFIDENT = THRESHOLD * 0.99
 BLOCK = 2048  # opportunities scored at once: bounds the memory of the m × sentences product
 
 
@@ -89,7 +91,14 @@ class Matcher:
             total = total + weights["similarity"] * scaled
         else:
             weights.pop("similarity")
-        return Scores(total=np.where(interested, total / sum(weights.values()), 0.0),
+        total = total / sum(weights.values())
+        # Without a shared topic only a very close description is evidence enough: a text about
+        # guards or roads can sit near a security or telecom firm's words.
+        evidence = topics > 0
+        if similarity is not None:
+            evidence |= similarity >= STRONG_SIMILARITY
+        total = np.where(evidence, total, np.minimum(total, UNCONFIDENT))
+        return Scores(total=np.where(interested, total, 0.0),
                       best_sentence=best, similarity=similarity)
 
     def for_firm(self, firm_id: str, documents: list[Document], size: int) -> list[Match]:

@@ -1,4 +1,4 @@
-"""The Flask web app: search, opportunities, topics, trends, feeds, JSON API, admin."""
+"""The Flask web app: search, opportunities, topics, trends, feeds, JSON API, firms, admin."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from . import (
     charts,
     digest,
     feeds,
+    firms,
     i18n,
     labels,
     opportunities,
@@ -65,7 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(params.reject_unexpected_parameters)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, digest, feeds, api, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, admin):
         app.register_blueprint(module.bp)
     return app
 
