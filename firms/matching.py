@@ -118,6 +118,20 @@ class Matcher:
         columns = [j for j in np.argsort(-row, kind="stable") if row[j] >= THRESHOLD][:size]
         return [self._match(block, scores, 0, j) for j in columns]
 
+    def best_per_firm(self, documents: list[Document], size: int) -> dict[str, list[Match]]:
+        """Each firm's `size` best opportunities among `documents`, best first, with reasons."""
+        found: list[list[tuple[float, int, OpportunityMatrices, Scores]]] = [[] for _ in self.firms.firms]
+        for block, scores in self.scores(documents):
+            keep = min(size, len(block.documents))
+            # each firm's keep-th best score in this block; ties with it are kept, for the final order
+            cut = -np.partition(-scores.total, keep - 1, axis=0)[keep - 1]
+            rows, columns = np.nonzero(scores.total >= np.maximum(cut, THRESHOLD))
+            for i, column in zip(rows.tolist(), columns.tolist(), strict=True):
+                found[column].append((float(scores.total[i, column]), i, block, scores))
+        return {firm.id: [self._match(block, scores, i, column) for _, i, block, scores in
+                          sorted(candidates, key=lambda c: (-c[0], c[2].documents[c[1]].id))[:size]]
+                for column, (firm, candidates) in enumerate(zip(self.firms.firms, found, strict=True))}
+
     def _match(self, block: OpportunityMatrices, scores: Scores, row: int, column: int) -> Match:
         firm, document = self.firms.firms[column], block.documents[row]
         sentence = None

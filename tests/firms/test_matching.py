@@ -81,3 +81,13 @@ def test_a_firm_sees_its_opportunities_best_first(matched):
     assert [m.document.id for m in found][:2] in (["o05", "o06"], ["o06", "o05"])
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
     assert all(m.score >= THRESHOLD for m in found) and "t01" not in {m.document.id for m in found}
+
+
+def test_every_firms_best_agree_with_its_own_matches(matched):
+    firm_ids, documents, _, matcher = matched
+    best = matcher.best_per_firm(documents, 3)
+    assert set(best) == set(firm_ids)
+    for firm_id in firm_ids:
+        own = matcher.for_firm(firm_id, documents, 3)
+        assert [(m.document.id, m.score, m.reasons) for m in best[firm_id]] == \
+            [(m.document.id, m.score, m.reasons) for m in own]
