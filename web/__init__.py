@@ -1,4 +1,4 @@
-"""The Flask web app: search, opportunities, topics, trends, feeds, JSON API, admin."""
+"""The Flask web app: search, opportunities, topics, trends, feeds, JSON API, firms, admin."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from . import (
     conditional,
     digest,
     feeds,
+    firms,
     i18n,
     labels,
     opportunities,
@@ -68,7 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     conditional.init_app(app)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, digest, feeds, api, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, admin):
         app.register_blueprint(module.bp)
     return app
 

@@ -1,5 +1,5 @@
 """The `observatorio` command: crawl, enrich, search, serve, digest, schedule, demo, sources, reindex,
-migrate, backup."""
+migrate, backup, firms, match."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from core.errors import EXIT_USAGE, ObservatorioError
 from search.params import RequestModel
 from search.query import SearchQuery
+
+from .requests import MatchQuery
 
 
 class Parser(argparse.ArgumentParser):
@@ -79,6 +81,22 @@ def build_parser() -> Parser:
 
     sources = command("sources", run_sources, "List the configured sources and their health.")
     sources.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
+
+    firms = command("firms", run_firms, "Import or export the firm profiles "
+                    "(config/firms.yaml is the format).")
+    firm_actions = firms.add_subparsers(dest="action", required=True, parser_class=Parser)
+    firm_import = firm_actions.add_parser("import", help="validate FILE, then add or replace its profiles")
+    firm_import.add_argument("file", metavar="FILE")
+    firm_actions.add_parser("export", help="print every profile as YAML")
+
+    match = command("match", run_match, "The open opportunities that fit a firm, or the firms that fit "
+                    "an open opportunity, best first, with the reasons.")
+    target = match.add_mutually_exclusive_group(required=True)
+    target.add_argument("--firm", metavar="ID")
+    target.add_argument("--item", metavar="ID")
+    add_parameters(match, MatchQuery)
+    match.add_argument("--json", action="store_true",
+                       help="print the JSON of GET /api/firms/<id>/matches or /api/items/<id>/firms")
     return parser
 
 
@@ -242,6 +260,23 @@ def run_sources(args) -> int:
 
     print_sources(load_sources(args.sources))
     return 0
+
+
+def run_firms(args) -> int:
+    from .commands import export_firms, import_firms
+
+    if args.action == "import":
+        import_firms(args.file)
+    else:
+        export_firms()
+    return 0
+
+
+def run_match(args) -> int:
+    from .commands import print_matches
+
+    size = MatchQuery.from_params(parameters_of(args, MatchQuery)).size
+    return print_matches(args.firm, args.item, size, args.json)
 
 
 if __name__ == "__main__":

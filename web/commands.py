@@ -261,3 +261,45 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
     for recipient, reason in delivery.refused.items():
         print(f"refused {recipient}: {reason}", file=out)
     return 1 if delivery.refused else 0
+
+
+def import_firms(path: str, out: IO[str] | None = None) -> None:
+    """Validate every profile of `path` (file:line errors), suggest missing topics, save them all."""
+    from firms.profiles import load_firms
+    from firms.store import FirmStore
+    from firms.suggest import with_suggested_topics
+    from nlp.taxonomy import load_taxonomy
+
+    firms = load_firms(path, topics=set(load_taxonomy().slugs))
+    suggested = [f.id for f in firms if not f.topics]
+    FirmStore().save(with_suggested_topics(firms))
+    print(f"imported {len(firms)} firm profile(s)"
+          + (f"; topics suggested for {', '.join(suggested)}" if suggested else ""), file=out)
+
+
+def export_firms(out: IO[str] | None = None) -> None:
+    """Every profile, private ones included (the CLI is the operator's tool), as firms.yaml."""
+    from firms.profiles import dump_firms
+    from firms.store import FirmStore
+
+    print(dump_firms(FirmStore().all(private=True)), end="", file=out)
+
+
+def print_matches(firm_id: str | None, item_id: str | None, size: int, as_json: bool,
+                  out: IO[str] | None = None) -> int:
+    """A firm's open opportunities or an item's firms, best first (an unknown id: NotFound, exit 2)."""
+    from firms.service import Matching, firm_match_json, item_match_json
+    from firms.store import FirmStore
+
+    matching = Matching(FirmStore(), get_backend(), private=True)
+    items = ([firm_match_json(m) for m in matching.for_firm(firm_id, size)] if firm_id else
+             [item_match_json(m) for m in matching.for_item(item_id, size)])
+    if as_json:
+        print(json.dumps({"items": items}, ensure_ascii=False, indent=2), file=out)
+        return 0
+    print(f"{len(items)} match(es)", file=out)
+    for item in items:
+        print(f"- {item['score']:.2f}  {item.get('title') or item.get('name')}  [{item['id']}]", file=out)
+        for reason in item["reasons"]:
+            print(f"      {reason}", file=out)
+    return 0

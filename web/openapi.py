@@ -9,7 +9,7 @@ from search.document import Document
 from search.params import RequestModel
 from search.query import SearchQuery
 
-from .requests import OpportunityQuery, TrendsQuery
+from .requests import MatchQuery, OpportunityQuery, TrendsQuery
 
 REF = "#/components/schemas/{model}"
 
@@ -55,6 +55,17 @@ def _get(summary: str, parameters: list[dict], ok: dict, *errors: int) -> dict:
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+def matches(label: str) -> dict:
+    """{"items": [{id, title or name, score, reasons}]}: what /api/firms/{id}/matches and
+    /api/items/{id}/firms answer."""
+    match = {"type": "object", "required": ["id", label, "score", "reasons"], "additionalProperties": False,
+             "properties": {"id": {"type": "string"}, label: {"type": "string"},
+                            "score": {"type": "number", "minimum": 0, "maximum": 1},
+                            "reasons": {"type": "array", "items": {"type": "string"}}}}
+    return {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": match}}}
+
+
 def _media(kind: str, description: str) -> dict:
     return {"description": description, "content": {kind: {"schema": {"type": "string"}}}}
 
@@ -77,6 +88,15 @@ def openapi_document() -> dict[str, Any]:
         "/api/trends": _get("Weekly counts per topic, their trend statistics, and the emerging terms",
                             parameters(TrendsQuery),
                             _json(schemas["Trends"], "Weekly counts"), 400, 501),
+        "/api/firms/{id}/matches": _get(
+            "A firm's open funding calls and tenders, best first, with the reasons (a private "
+            "profile only with the admin session)", [_path_parameter("id"), *parameters(MatchQuery)],
+            _json(matches("title"), "The matches"), 400, 404),
+        "/api/items/{id}/firms": _get(
+            "The firms whose profiles fit an open funding call or tender, best first, with the "
+            "reasons (public profiles only, unless with the admin session)",
+            [_path_parameter("id"), *parameters(MatchQuery)],
+            _json(matches("name"), "The matches"), 400, 404),
         "/api/topics": _get("The topic taxonomy", [], _json({"type": "array", "items": {"type": "object"}},
                                                              "Every topic")),
         "/healthz": _get("Liveness and document count", [], _json({"type": "object"}, "OK"), 503),

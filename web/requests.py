@@ -1,5 +1,5 @@
 """The request models of the endpoint families besides search (search.query.SearchQuery):
-the opportunities board, trends and the digest's topics. Views, feeds, the CLI and the OpenAPI
+the opportunities board, trends, the digest's topics and matches. Views, feeds, the CLI and the OpenAPI
 document read the same models."""
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ class TrendsQuery(TrendsPage):
     """GET /api/trends: the weeks, and the topics to count (default: every topic)."""
 
     topic: Slugs = ()
+
+
+class MatchQuery(RequestModel):
+    """A firm's matches or an opportunity's firms: how many, best first."""
+
+    size: int = Field(default=10, ge=1, le=100, description="how many matches, best first")
 
 
 class TopicFilter(RequestModel):

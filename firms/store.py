@@ -1,0 +1,50 @@
+"""The firm profiles, kept in `firms.db` in the data directory beside the index."""
+
+from __future__ import annotations
+
+import json
+
+from core import clock
+from core.statefile import StateFile
+
+from .profiles import Firm
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS firms (
+    id TEXT PRIMARY KEY,
+    public INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+"""
+
+
+class FirmStore(StateFile):
+    """Profiles by id; a private profile is only read when the caller asks for private ones."""
+
+    filename = "firms.db"
+    schema = SCHEMA
+
+    def save(self, firms: list[Firm]) -> None:
+        """Insert or replace every profile, all in one transaction: all are saved or none."""
+        now = clock.now().isoformat()
+        with self._db() as db:
+            db.executemany(
+                "INSERT INTO firms (id, public, data, updated) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                "DO UPDATE SET public = excluded.public, data = excluded.data, updated = excluded.updated",
+                [(f.id, int(f.public), f.model_dump_json(), now) for f in firms])
+
+    def get(self, firm_id: str, *, private: bool = False) -> Firm | None:
+        """The profile, or None when unknown (or private and `private` is not allowed)."""
+        with self._db() as db:
+            row = db.execute("SELECT data, public FROM firms WHERE id = ?", (firm_id,)).fetchone()
+        if row is None or not (row["public"] or private):
+            return None
+        return Firm.model_validate(json.loads(row["data"]))
+
+    def all(self, *, private: bool = False) -> list[Firm]:
+        """Every profile by id; the private ones only when `private`."""
+        where = "" if private else " WHERE public = 1"
+        with self._db() as db:
+            rows = db.execute(f"SELECT data FROM firms{where} ORDER BY id").fetchall()
+        return [Firm.model_validate(json.loads(row["data"])) for row in rows]
