@@ -91,9 +91,9 @@ def test_templated_notices_of_one_buyer_are_distinct_even_alone():
     """Real BOE entries of 17 January 2024: same buyer and boilerplate, another object."""
     a = _notice("a", "Desarrollo e implantación de un modelo de gestión de la seguridad en proveedores y "
                 "terceros para ADIF y ADIF-Alta Velocidad", "3.22/09110.0224", "BOE-B-2024-1334")
-    b = _notice("b", "Servicios de asistencia técnica para el seguimiento y control de los trabajos de ejecución "
-                "de las obras del proyecto constructivo de accesibilidad en la estación de Villabona (Asturias)",
-                "3.23/27507.0136", "BOE-B-2024-1335")
+    b = _notice("b", "Servicios de asistencia técnica para el seguimiento y control de los trabajos de "
+                "ejecución de las obras del proyecto constructivo de accesibilidad en la estación de "
+                "Villabona (Asturias)", "3.23/27507.0136", "BOE-B-2024-1335")
     assert find_duplicates([a, b]) == {}
 
 
