@@ -68,7 +68,9 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     """{id: id of the original} for each record that repeats a candidate or an earlier record.
 
     `candidates` are records already stored (e.g. recent or similar documents from the index);
-    they are always the originals. Among `records`, the earliest published is the original,
+    they are always the originals. A record that matches several is linked to the one sharing the
+    most identifiers, and to none when that is a tie: two distinct items it cannot tell apart.
+    Among `records`, the earliest published is the original,
     then the OCDS record (id "ocds-..."), then the first given.
     """
     batch_ids = {r["id"] for r in records}
@@ -81,14 +83,17 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     for index, item in enumerate(items):
         if item.is_candidate:
             continue
+        matches = []
         for earlier in sharing(index):
             other = items[earlier]
             if other.id in duplicates or other.id == item.id:
                 continue
             cosine = float(vectors[index] @ vectors[earlier]) if vectors is not None else None
             if _same_item(item, other, cosine, rarity):
-                duplicates[item.id] = other.id
-                break
+                matches.append((len(item.identifiers & other.identifiers), other.id))
+        best = [other for shared, other in matches if shared == max(matches)[0]]
+        if len(best) == 1:  # the same as two distinct items (lots of one file): neither, shown
+            duplicates[item.id] = best[0]
     return duplicates
 
 

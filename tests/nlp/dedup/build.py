@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.nlp.dedup.build
 
-writes copies.yaml and pairs.yaml next to this file. Run once; both files are committed and
-`tests.nlp.dedup_quality` reads them.
+writes copies.yaml and pairs.yaml next to this file, and the real entries and their copies as
+two RSS feeds under tests/fixtures/feeds/ (boe_2024_01_17.xml, boe_copies.xml) for the crawl
+test. Run once; the files are committed and `tests.nlp.dedup_quality` reads the YAML.
 
 True copies are constructed, deterministically, from real items: the same notice published
 again with a new URL, by another source or by the gazette itself, with light formatting and
@@ -22,6 +23,7 @@ import hashlib
 import re
 from itertools import combinations
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import yaml
 
@@ -110,6 +112,18 @@ def candidate_pairs(items: list[dict], copies: list[dict], proposed: dict[str, s
     return pairs
 
 
+def rss(title: str, records: list[dict]) -> str:
+    """An RSS 2.0 feed of the records, dated as the BOE dates its summary."""
+    items = "".join(
+        f"    <item>\n      <title>{escape(r['title'])}</title>\n      <link>{escape(r['url'])}</link>\n"
+        f"      <description>{escape(r['text'])}</description>\n      <guid>{escape(r['url'])}</guid>\n"
+        f"      <pubDate>{'Wed, 17' if r['published'].endswith('17') else 'Thu, 18'} Jan 2024 "
+        f"00:00:00 +0100</pubDate>\n    </item>\n" for r in records)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n  <channel>\n'
+            f"    <title>{escape(title)}</title>\n    <link>http://www.boe.es/diario_boe/</link>\n"
+            f"    <description>{escape(title)}</description>\n{items}  </channel>\n</rss>\n")
+
+
 def main() -> None:
     _, items = load_real()
     copies = make_copies(items)
@@ -129,6 +143,13 @@ def main() -> None:
               "# Written by `python -m tests.nlp.dedup.build`.\n")
     (HERE / "pairs.yaml").write_text(header + yaml.safe_dump({"pairs": labelled}, sort_keys=False, width=120),
                                      encoding="utf-8")
+    feeds = HERE.parent.parent / "fixtures" / "feeds"
+    (feeds / "boe_2024_01_17.xml").write_text(
+        rss("BOE - Boletín Oficial del Estado (17/01/2024, sección V; see "
+            "tests/nlp/dedup/boe_2024_01_17.yaml)", items), encoding="utf-8")
+    (feeds / "boe_copies.xml").write_text(
+        rss("Re-publications of BOE entries (constructed, see tests/nlp/dedup/copies.yaml)", copies),
+        encoding="utf-8")
     print(f"{len(items)} real items, {len(copies)} copies, {len(labelled)} pairs, "
           f"{sum(p['copy'] for p in labelled)} of them copies, {len(proposed)} links by the detector")
 
