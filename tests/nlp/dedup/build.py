@@ -14,7 +14,9 @@ real entry or copies of it.
 
 Candidate pairs: every pair of items of one template group (the same gazette section and
 department: the notices a careless detector confuses), each copy with its original's whole
-group, and every pair the detector in nlp/dedup.py proposed when this file was built.
+group, and every pair the detector in nlp/dedup.py proposed when this file was built (the
+word-pair overlap rule of commit 1d9980a; running it again with today's detector would
+change `proposed_before` and drop those pairs).
 """
 
 from __future__ import annotations
