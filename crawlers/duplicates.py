@@ -50,6 +50,7 @@ def _nearby(documents: list[Document], backend: SearchBackend):
 
 
 def _record(doc: Document) -> dict:
-    return {"id": doc.id, "title": doc.title, "text": doc.searchable_text(), "kind": doc.kind.value,
-            "embedding": doc.embedding, "content_hash": doc.content_hash, "published": doc.published,
+    return {"id": doc.id, "source": doc.source, "title": doc.title, "text": doc.searchable_text(),
+            "kind": doc.kind.value, "embedding": doc.embedding, "content_hash": doc.content_hash,
+            "published": doc.published,
             "amount": doc.amount.model_dump() if doc.amount else None, "deadline": doc.deadline}

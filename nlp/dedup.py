@@ -1,16 +1,29 @@
-"""Near-duplicates: the same story from two feeds, the same tender from OCDS and an HTML page.
+"""Near-duplicates: the same notice published again, by another source or under a new address.
 
-Pure functions over plain records: `id`, `title`, `text`, and where known `embedding` (unit
-length), `content_hash`, `kind`, `published`, `amount`, `deadline`. Two records are the same
-item when their content hashes are equal, or when they are of the same kind, published
-within `WINDOW` of each other, and their wording overlaps: word-pair (bigram) Jaccard of
-title and text, plus a bonus when their embeddings are very close. Reworded copies of one
-story keep most of its word pairs (the two demo pairs share 30-42 %), while different calls
-written from one template share few (under 16 %). Different amounts or deadlines veto.
+Pure functions over plain records: `id`, `title`, `text`, and where known `source`,
+`embedding` (unit length), `content_hash`, `kind`, `published`, `amount`, `deadline`.
+Two records are the same item when their content hashes are equal, or when all of these hold:
+
+- the same kind, published within `WINDOW` of each other, no different amount or deadline;
+- no identifier disagrees: a code-like token (file, process or reference number, a date, a
+  decimal quantity) or a number of the title that one has and the other lacks anywhere, of the
+  same shape as one the other has and the first lacks ("LOT6/24" against "LOT7/24",
+  "BOE-B-2024-1407" against "BOE-B-2024-1408");
+- what distinguishes them agrees: word overlap weighted by rarity in the batch, so the
+  boilerplate that every notice of a template shares ("Anuncio de formalización de contratos
+  de: … Objeto: …") counts for little and the object, buyer and places count for much
+  (`CONTENT_THRESHOLD`, plus a bonus when the embeddings are very close);
+- within one source, a different title means a different item unless the texts are
+  near-identical (`SAME_SOURCE_OVERLAP` of word pairs).
+
+Templated notices (same buyer, same boilerplate, another object, number or place) are the
+normal case for tenders and gazettes: they share wording, never their identifiers and object.
+An inverted index over rare word pairs finds the few earlier records worth comparing.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -23,7 +36,9 @@ import numpy as np
 
 from core.text import fold
 
-THRESHOLD = 0.25  # combined overlap at which two records are the same item
+CONTENT_THRESHOLD = 0.4  # rarity-weighted word overlap (plus bonus) at which two records agree
+SAME_SOURCE_OVERLAP = 0.9  # word-pair overlap above which one source's two entries are one item
+RARITY_PRIOR = 20  # unseen documents assumed in the batch: small batches weigh words alike
 EMBEDDING_FLOOR = 0.8  # cosine above which closeness adds to the overlap
 EMBEDDING_WEIGHT = 0.5
 PREFILTER = 0.5  # below this cosine, skip the word comparison altogether
@@ -31,6 +46,8 @@ WINDOW = timedelta(days=30)
 MIN_SHARED_PAIRS = 3  # rare word pairs two items must share before they are compared at all
 COMMON_PAIR_ITEMS = 50  # a word pair in more items than this ("de la") says nothing
 WORD = re.compile(r"\w+")
+CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")  # words of three letters or more, no digits
+TOKEN = re.compile(r"[^\W_]+(?:[./,\-_][^\W_]+)*")  # "3.22/09110.0224", "boe-b-2024-1334", "3,36"
 
 Record = Mapping[str, Any]
 
@@ -40,6 +57,10 @@ class _Item:
     id: str
     record: Record
     pairs: frozenset[tuple[str, str]]
+    words: frozenset[str]
+    numbers: frozenset[str]  # every token with a digit
+    identifiers: frozenset[str]  # the code-like ones, and the title's plain numbers
+    title: tuple[str, ...]
     is_candidate: bool
 
 
@@ -47,7 +68,9 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     """{id: id of the original} for each record that repeats a candidate or an earlier record.
 
     `candidates` are records already stored (e.g. recent or similar documents from the index);
-    they are always the originals. Among `records`, the earliest published is the original,
+    they are always the originals. A record that matches several is linked to the one sharing the
+    most identifiers, and to none when that is a tie: two distinct items it cannot tell apart.
+    Among `records`, the earliest published is the original,
     then the OCDS record (id "ocds-..."), then the first given.
     """
     batch_ids = {r["id"] for r in records}
@@ -55,18 +78,22 @@ def find_duplicates(records: Sequence[Record], candidates: Sequence[Record] = ()
     items += sorted((_item(r, False) for r in records), key=lambda item: original_order(item.record))
     vectors = _vectors([i.record for i in items])
     sharing = _pairs_in_common(items)
+    rarity = _rarity(items)
     duplicates: dict[str, str] = {}
     for index, item in enumerate(items):
         if item.is_candidate:
             continue
+        matches = []
         for earlier in sharing(index):
             other = items[earlier]
             if other.id in duplicates or other.id == item.id:
                 continue
             cosine = float(vectors[index] @ vectors[earlier]) if vectors is not None else None
-            if _same_item(item, other, cosine):
-                duplicates[item.id] = other.id
-                break
+            if _same_item(item, other, cosine, rarity):
+                matches.append((len(item.identifiers & other.identifiers), other.id))
+        best = [other for shared, other in matches if shared == max(matches)[0]]
+        if len(best) == 1:  # the same as two distinct items (lots of one file): neither, shown
+            duplicates[item.id] = best[0]
     return duplicates
 
 
@@ -99,8 +126,8 @@ def _pairs_in_common(items: list[_Item]):
     return earlier_sharing
 
 
-def _same_item(a: _Item, b: _Item, cosine: float | None) -> bool:
-    """Whether two prepared records describe the same story, call or tender."""
+def _same_item(a: _Item, b: _Item, cosine: float | None, rarity: Mapping[str, float]) -> bool:
+    """Whether two prepared records are the same notice, call or story published twice."""
     ra, rb = a.record, b.record
     hash_a, hash_b = ra.get("content_hash"), rb.get("content_hash")
     if hash_a and hash_a == hash_b:
@@ -112,26 +139,62 @@ def _same_item(a: _Item, b: _Item, cosine: float | None) -> bool:
         return False
     if cosine is not None and cosine < PREFILTER:
         return False
-    return _overlap(a.pairs, b.pairs, cosine) >= THRESHOLD
+    if _identifiers_disagree(a, b):
+        return False
+    if ra.get("source") and ra.get("source") == rb.get("source") and a.title != b.title:
+        return _jaccard(a.pairs, b.pairs) >= SAME_SOURCE_OVERLAP
+    return _content_overlap(a.words, b.words, rarity) + _bonus(cosine) >= CONTENT_THRESHOLD
 
 
-def _overlap(pairs_a: frozenset, pairs_b: frozenset, cosine: float | None = None) -> float:
-    """Word-pair Jaccard, raised when the embeddings are very close."""
-    union = len(pairs_a | pairs_b)
-    jaccard = len(pairs_a & pairs_b) / union if union else 0.0
-    bonus = EMBEDDING_WEIGHT * max(0.0, cosine - EMBEDDING_FLOOR) if cosine is not None else 0.0
-    return jaccard + bonus
+def _identifiers_disagree(a: _Item, b: _Item) -> bool:
+    """Each has an identifier the other lacks, and two of those have the same shape."""
+    only_a = {_shape(token) for token in a.identifiers - b.numbers}
+    return bool(only_a) and any(_shape(token) in only_a for token in b.identifiers - a.numbers)
+
+
+def _shape(token: str) -> str:
+    """"lot6/24" -> "a9/9", "boe-b-2024-1407" -> "a-a-9-9": what kind of identifier it is."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", token))
+
+
+def _content_overlap(words_a: frozenset[str], words_b: frozenset[str], rarity: Mapping[str, float]) -> float:
+    """Jaccard of the word sets, each word weighted by its rarity in the batch."""
+    shared = sum(rarity[w] for w in words_a & words_b)
+    union = shared + sum(rarity[w] for w in words_a ^ words_b)
+    return shared / union if union else 0.0
+
+
+def _rarity(items: list[_Item]) -> dict[str, float]:
+    """Inverse document frequency of each word over the batch and candidates."""
+    frequency = Counter(word for item in items for word in item.words)
+    total = len(items) + RARITY_PRIOR
+    return {word: math.log(total / (count + 1)) for word, count in frequency.items()}
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _bonus(cosine: float | None) -> float:
+    """Very close embeddings add to the overlap."""
+    return EMBEDDING_WEIGHT * max(0.0, cosine - EMBEDDING_FLOOR) if cosine is not None else 0.0
 
 
 def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs of the folded text: robust to rewording, blind to word order at large."""
-    words = WORD.findall(fold(text))
+    words = WORD.findall(text)
     return frozenset(zip(words, words[1:], strict=False))
 
 
 def _item(record: Record, is_candidate: bool) -> _Item:
-    text = f"{record.get('title') or ''}\n{record.get('text') or ''}"
-    return _Item(record["id"], record, _word_pairs(text), is_candidate)
+    title = fold(record.get("title") or "")
+    text = f"{title}\n{fold(record.get('text') or '')}"
+    numbers = frozenset(t for t in TOKEN.findall(text) if any(c.isdigit() for c in t))
+    identifiers = frozenset(t for t in numbers if not t.isdigit()) | \
+        frozenset(t for t in TOKEN.findall(title) if t.isdigit())
+    return _Item(record["id"], record, _word_pairs(text), frozenset(CONTENT_WORD.findall(text)), numbers,
+                 identifiers, tuple(WORD.findall(title)), is_candidate)
 
 
 def original_order(record: Record) -> tuple:

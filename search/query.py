@@ -105,6 +105,8 @@ class Hit:
     score: float = 0.0
     # field -> snippet: HTML-escaped text whose only markup is <mark>…</mark>
     highlights: dict[str, str] = field(default_factory=dict)
+    # When copies are hidden: the copies of this document other sources published, collapsed under it
+    copies: list[Document] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    # Copies the search matched and left out (duplicates=false): the trace of what is collapsed
+    hidden_copies: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of GET /api/search (the embedding is not part of the API)."""
@@ -119,9 +123,15 @@ class SearchResult:
             "total": self.total,
             "items": [
                 {**hit.document.to_dict(embedding=False), "score": round(hit.score, 6),
-                 "highlights": hit.highlights}
+                 "highlights": hit.highlights, "copies": [_copy_link(copy) for copy in hit.copies]}
                 for hit in self.hits
             ],
             "facets": self.facets,
+            "hidden_copies": self.hidden_copies,
         }
+
+
+def _copy_link(doc: Document) -> dict[str, Any]:
+    """What a hit shows of each of its copies: who published it, where."""
+    return {"id": doc.id, "source": doc.source, "url": str(doc.url), "title": doc.title}
 

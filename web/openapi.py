@@ -76,7 +76,9 @@ def openapi_document() -> dict[str, Any]:
     slug = _path_parameter("slug")
     search_parameters = parameters(SearchQuery)
     search_page = {"type": "object", "required": ["total", "items", "facets"], "properties": {
-        "total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": REF.format(model="Hit")}},
+        "total": {"type": "integer"},
+        "items": {"type": "array", "items": {"$ref": REF.format(model="Hit")}},
+        "hidden_copies": {"type": "integer", "description": "copies matched, listed under their original"},
         "facets": {"type": "object", "additionalProperties": {"type": "object",
                                                               "additionalProperties": {"type": "integer"}}}}}
     paths = {
@@ -140,7 +142,11 @@ def _schemas() -> dict[str, Any]:
         # The Document's own keys are closed (additionalProperties false): the API's additions
         # extend its properties rather than combine schemas with allOf, which would forbid them.
         "Hit": _extended(document, score={"type": "number"},
-                         highlights={"type": "object", "additionalProperties": {"type": "string"}}),
+                         highlights={"type": "object", "additionalProperties": {"type": "string"}},
+                         copies={"type": "array", "description": "the same item published by other sources",
+                                 "items": {"type": "object", "properties": {
+                                     "id": {"type": "string"}, "source": {"type": "string"},
+                                     "url": {"type": "string"}, "title": {"type": "string"}}}}),
         "ItemWithSimilar": _extended(document, similar={"type": "array", "items": doc_ref}),
         "Trends": {"type": "object", "properties": {
             "weeks": {"type": "array", "items": {"type": "string", "format": "date"}},

@@ -76,3 +76,38 @@ def test_dates_without_a_zone_are_utc_whatever_the_machine_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+ADIF = "Anuncio de formalización de contratos de: ADIF - Presidencia. Objeto: {}. Expediente: {}."
+BOE = "V. Anuncios. - A. Contratación del Sector Público - MINISTERIO DE TRANSPORTES - Referencia: {}"
+
+
+def _notice(id_: str, obj: str, file: str, ref: str, source: str = "boe") -> dict:
+    return {"id": id_, "source": source, "title": ADIF.format(obj, file), "text": BOE.format(ref),
+            "kind": "tender", "published": "2024-01-17"}
+
+
+def test_templated_notices_of_one_buyer_are_distinct_even_alone():
+    """Real BOE entries of 17 January 2024: same buyer and boilerplate, another object."""
+    a = _notice("a", "Desarrollo e implantación de un modelo de gestión de la seguridad en proveedores y "
+                "terceros para ADIF y ADIF-Alta Velocidad", "3.22/09110.0224", "BOE-B-2024-1334")
+    b = _notice("b", "Servicios de asistencia técnica para el seguimiento y control de los trabajos de "
+                "ejecución de las obras del proyecto constructivo de accesibilidad en la estación de "
+                "Villabona (Asturias)", "3.23/27507.0136", "BOE-B-2024-1335")
+    assert find_duplicates([a, b]) == {}
+
+
+def test_identifiers_that_disagree_keep_notices_apart():
+    """Two lots of one cleaning contract: the same words, other file numbers."""
+    a = _notice("a", "Servicio de limpieza en centros de Sevilla", "LOT6/24", "BOE-B-2024-1348", "agregador")
+    b = {**a, "id": "b", "title": a["title"].replace("LOT6/24", "LOT7/24"), "source": "otro"}
+    assert find_duplicates([a, b]) == {}
+    assert find_duplicates([a, {**b, "title": a["title"]}]) == {"b": "a"}  # a re-post elsewhere
+
+
+def test_one_source_with_another_title_is_another_item():
+    a = _notice("a", "Servicio de limpieza del Museo Nacional de Arte Romano", "J230041", "BOE-B-2024-1342")
+    renamed = {**a, "id": "b", "title": a["title"].replace("Servicio de limpieza", "Limpieza")}
+    assert find_duplicates([a, renamed]) == {}
+    assert find_duplicates([a, {**renamed, "source": "agregador"}]) == {"b": "a"}
+    assert find_duplicates([a, {**a, "id": "b"}]) == {"b": "a"}  # the same entry under a new address

@@ -131,6 +131,20 @@ def test_copies_show_up_once_unless_asked_for(backend):
     assert "ai-call-copy" in {d.id for d in backend.iter_documents()}
 
 
+def test_copies_are_collapsed_under_their_original_never_hidden_without_a_trace(backend):
+    """The original lists its copies; what a search leaves out is counted, also when the
+    original itself does not match (another source, words only the copy has)."""
+    backend.upsert([doc("ai-call-copy", "Convocatoria de inteligencia artificial para pymes, otra fuente",
+                        kind="funding_call", duplicate_of="ai-call", source="otra-fuente")])
+    result = backend.search(SearchQuery(q="inteligencia"))
+    hit = next(h for h in result.hits if h.document.id == "ai-call")
+    assert [c.id for c in hit.copies] == ["ai-call-copy"] and result.hidden_copies == 1
+    assert result.to_dict()["items"][ids(result).index("ai-call")]["copies"][0]["source"] == "otra-fuente"
+    elsewhere = backend.search(SearchQuery(source=("otra-fuente",)))
+    assert elsewhere.total == 0 and elsewhere.hidden_copies == 1
+    assert backend.search(SearchQuery(duplicates=True, q="inteligencia")).hidden_copies == 0
+
+
 def test_reindex_keeps_every_document_searchable(backend):
     before = {d.id: d for d in backend.iter_documents()}
     assert backend.reindex() == len(CORPUS)

@@ -25,6 +25,14 @@ def test_search_page_shows_results_facets_and_highlights(client):
     assert re.search(r"\d+ resultados", page)
 
 
+def test_copies_show_collapsed_under_their_original_in_the_results(client):
+    page = text(client.get("/?q=PROPYME"))
+    assert "También publicado por" in page and 'href="/items/full-call-copy"' in page and ">demo_b<" in page
+    assert "1 copia de otro documento no se muestra por separado." in page
+    assert 'href="/?q=PROPYME&amp;duplicates=true">Mostrar también las copias' in page
+    assert "no se muestra" not in text(client.get("/?q=PROPYME&duplicates=true"))
+
+
 def test_facet_links_toggle_filters(client):
     page = text(client.get("/?topic=ai"))
     assert re.search(r'<a href="/"\s+aria-current="true" class="on">Inteligencia artificial', page)
