@@ -17,7 +17,7 @@ from ocdsmerge import Merger
 from ocdsmerge.exceptions import OCDSMergeError
 
 from crawlers.links import looks_like_document
-from crawlers.text import excerpt, html_to_text
+from crawlers.text import derived_title, excerpt, html_to_text
 
 # The merge properties of the OCDS 1.1.5 release schema (open-contracting/standard,
 # schema/release-schema.json) for the paths they apply to; given here so that a crawl does
@@ -112,25 +112,12 @@ def _title(ocid: str, tender: dict, budget: dict, awards: list[dict], body: str,
     if titled[0]:
         return titled[0], False
     if any(planned):
-        return _shorten(next(t for t in planned if t)), True
+        return derived_title(next(t for t in planned if t), TITLE_LIMIT), True
     if any(titled):
         return next(t for t in titled if t), False
     if body:
-        return first_sentence(body), True
+        return derived_title(body, TITLE_LIMIT), True
     return " · ".join(part for part in (buyer, ocid) if part), True
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of `text`, shortened at a word boundary."""
-    line = text.split("\n", 1)[0].strip()
-    end = re.search(r"[.!?](\s|$)", line)
-    return _shorten(line[: end.start() + 1] if end else line)
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= TITLE_LIMIT:
-        return text
-    return text[:TITLE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
 
 
 def _clean(text: str) -> str:
