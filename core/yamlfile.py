@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ConfigError
 
 Model = TypeVar("Model", bound=BaseModel)
+Item = TypeVar("Item")
 
 
 class LocatedError(ValueError):
@@ -23,6 +24,18 @@ class LocatedError(ValueError):
     def __init__(self, loc: tuple, message: str):
         super().__init__(message)
         self.loc = loc
+
+
+def unique(items: list[Item], key: str, what: str) -> list[Item]:
+    """`items` when no two share `key`; else a LocatedError at the second one ("source id 'x' is
+    used twice"), for the list validators of the configuration files."""
+    seen: set = set()
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            raise LocatedError((index, key), f"{what} {value!r} is used twice")
+        seen.add(value)
+    return items
 
 
 def load_model(path: Path | str, model: type[Model], context: dict | None = None) -> Model:

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 from core.errors import ConfigError
 from core.models import Strict
 from core.paths import config_file
-from core.yamlfile import LocatedError, load_model
+from core.yamlfile import LocatedError, load_model, unique
 from search.document import Kind
 
 DEFAULT_USER_AGENT = "ObservatorioTIC/0.1 (+https://github.com/observatorio-tic/observatorio)"
@@ -288,12 +288,7 @@ class Catalogue(Strict):
     @field_validator("sources")
     @classmethod
     def _unique_ids(cls, sources: list[SourceBase]) -> list[SourceBase]:
-        seen: set[str] = set()
-        for index, source in enumerate(sources):
-            if source.id in seen:
-                raise LocatedError((index, "id"), f"source id {source.id!r} is used twice")
-            seen.add(source.id)
-        return sources
+        return unique(sources, "id", "source id")
 
 
 def default_sources() -> Path:

@@ -9,7 +9,7 @@ import yaml
 from pydantic import Field, RootModel, ValidationInfo, field_validator
 
 from core.models import Strict
-from core.yamlfile import LocatedError, load_model
+from core.yamlfile import load_model, unique
 
 Size = Literal["micro", "small", "medium", "large"]
 Interest = Literal["funding_call", "tender"]
@@ -50,12 +50,7 @@ class FirmList(RootModel[list[Firm]]):
     @field_validator("root")
     @classmethod
     def _unique_ids(cls, firms: list[Firm]) -> list[Firm]:
-        seen: set[str] = set()
-        for index, firm in enumerate(firms):
-            if firm.id in seen:
-                raise LocatedError((index, "id"), f"firm id {firm.id!r} is used twice")
-            seen.add(firm.id)
-        return firms
+        return unique(firms, "id", "firm id")
 
 
 def load_firms(path: Path | str, topics: set[str] | None = None) -> list[Firm]:

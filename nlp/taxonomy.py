@@ -11,7 +11,7 @@ from core.errors import ConfigError
 from core.models import Strict
 from core.paths import config_file
 from core.text import fold
-from core.yamlfile import LocatedError, load_model
+from core.yamlfile import LocatedError, load_model, unique
 
 from .normalizer import phrase_norms
 
@@ -90,11 +90,7 @@ class Taxonomy(Strict):
     @field_validator("topics")
     @classmethod
     def _unique_slugs(cls, topics: list[Topic]) -> list[Topic]:
-        seen: set[str] = set()
-        for index, topic in enumerate(topics):
-            if topic.slug in seen:
-                raise LocatedError((index, "slug"), f"topic slug {topic.slug!r} is used twice")
-            seen.add(topic.slug)
+        seen = {topic.slug for topic in unique(topics, "slug", "topic slug")}
         for index, topic in enumerate(topics):
             unknown = [t for t in (topic.sector.technologies if topic.sector else []) if t not in seen]
             if unknown:
