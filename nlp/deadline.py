@@ -65,7 +65,7 @@ RANGE_LINK = r"(?:\bal|\ba|\bto|\by|\band|\buntil|\bthrough|\bhasta(?:\s+el)?|[-
 RANGE_END = re.compile(r"^\s*" + RANGE_LINK)
 DAY_RANGE_END = re.compile(r"(?:\bdel|\bdesde|\bfrom|\bbetween|\bentre)\s+\d{1,2}\s*" + RANGE_LINK)
 SENTENCE_END = re.compile(r"[.;!?]\s+(?=[¿¡(\"“A-ZÁÉÍÓÚÑ])|\n\s*\n")
-OPENING = re.compile(r"\bapertura\b|\bopening\b|\bopened\b")
+OPENING = re.compile(r"\bapertura\b|\bse\s+abrir[aá]n?\b|\bopening\b|\bopened\b")
 
 
 def find_deadline(text: str, lang: str = "es", reference: date | datetime | None = None,
@@ -88,8 +88,9 @@ def _strength(text: str, mention: DateMention, previous: DateMention | None, kin
     clause_start = max(sentence_start, previous.end if previous else 0)
     clause = fold(text[clause_start:mention.start])
     sentence = fold(text[sentence_start:mention.start])
+    names_deadline = STRONG.search(clause) or (kind == "tender" and OPENING.search(clause))
     if ABOUT_OTHER.search(clause) or _starts_range(text, mention) or \
-            (TAKES_PLACE.search(clause) and not STRONG.search(clause)):
+            (TAKES_PLACE.search(clause) and not names_deadline):
         return 0
     about_submission = bool(SUBMISSION.search(sentence) or STRONG.search(sentence))
     if _ends_range(clause, previous, text):

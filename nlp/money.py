@@ -52,6 +52,8 @@ PER_UNIT_AFTER = re.compile(
 TOTAL = re.compile(r"\btotal|\bbolsa|fondo\s+(?:disponible|total)|overall|in\s+total")
 SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 RANGE_LINK = re.compile(r"^\s*(?:y|a|al|hasta|to|and|-|–)\s*$")
+# Words after an amount describe it only up to the next clause: "₡640,000,000 and a bid security".
+CLAUSE_LINK = re.compile(r",\s|\s(?:y|e|and|but|pero|while|mientras|whereas)\s")
 CONTEXT = 80
 
 
@@ -82,7 +84,8 @@ def find_amount(text: str, lang: str = "es") -> Money | None:
     for index, money in enumerate(amounts):
         previous = amounts[index - 1] if index else None
         following = amounts[index + 1] if index + 1 < len(amounts) else None
-        rank = _rank(folded, money, previous, following)
+        before_previous = amounts[index - 2] if index > 1 else None
+        rank = _rank(folded, money, previous, following, before_previous)
         if rank is not None:
             ranked.append((rank, money.start, money))
     return min(ranked, key=lambda r: r[:2])[2] if ranked else None
@@ -94,13 +97,15 @@ def parse_amount(text: str | None, lang: str = "es") -> Money | None:
     return amounts[0] if amounts else None
 
 
-def _rank(folded: str, money: Money, previous: Money | None, following: Money | None) -> int | None:
+def _rank(folded: str, money: Money, previous: Money | None, following: Money | None,
+          before_previous: Money | None = None) -> int | None:
     """0 per project, 1 a budget or value, None when the amount is not what a firm can obtain."""
     clause = folded[_clause_start(folded, money, previous):money.start]
     if previous and _links_range(folded, previous, money):  # the top of a range reads its start's clause
-        clause = folded[_clause_start(folded, previous, None):money.start]
+        clause = folded[_clause_start(folded, previous, before_previous):money.start]
     after = SENTENCE_END.split(folded[money.end:money.end + 40])[0]
-    if EXCLUDED.search(clause) or EXCLUDED.search(after[:30]) or RATE_AFTER.match(after) \
+    own_words = CLAUSE_LINK.split(after, maxsplit=1)[0]
+    if EXCLUDED.search(clause) or EXCLUDED.search(own_words[:30]) or RATE_AFTER.match(after) \
             or _approximation(folded, money, previous):
         return None
     if following and _links_range(folded, money, following):

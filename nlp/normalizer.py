@@ -57,31 +57,38 @@ class Normalizer:
     spacy-lookups-data's lemma tables are case-sensitive, so the lemma is looked up on the
     lower-cased word; a word the table does not know loses a regular plural ending, and in
     Spanish every plural is read as a noun first (the table takes "redes" for the verb "redar").
+    Clitics, words of one or two letters and all-caps acronyms are not looked up: the English
+    table reads "ai" (from "ain't") and "'s" as "have", so "AI-powered" would be "have power".
     """
 
     def __init__(self, lang: str):
         self.lang = lang
         self.lemmas = lemma_table(lang)
         self.plural = PLURAL.get(lang)
-        self.cache: dict[str, str] = {}
+        self.cache: dict[tuple[str, bool], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
-            lower = token.lower_
-            norm = self.cache.get(lower)
+            key = (token.lower_, _verbatim(token.text))
+            norm = self.cache.get(key)
             if norm is None:
-                norm = self.cache[lower] = self.norm(lower)
+                norm = self.cache[key] = self.norm(*key)
             token.norm_ = norm
         return doc
 
-    def norm(self, lower: str) -> str:
+    def norm(self, lower: str, verbatim: bool = False) -> str:
         word = lower
         if self.lang == "es" and self.plural and lower.isalpha():
             word = self.plural.sub("", lower)  # plurals read as nouns: "redes" is "red", not "redar"
-        lemma = self.lemmas.get(word)
+        lemma = None if verbatim else self.lemmas.get(word)
         if lemma is None and self.plural and word.isalpha():
             lemma = self.plural.sub("", word)
         return fold(lemma or word)
+
+
+def _verbatim(text: str) -> bool:
+    """A clitic ("'s"), a word of one or two letters or an all-caps acronym ("AI", "IA"): no lemma."""
+    return text.startswith(("'", "’")) or len(text) <= 2 or (text.isupper() and len(text) <= 5)
 
 
 @cache

@@ -15,7 +15,7 @@ from core.yamlfile import LocatedError, load_model, unique
 
 from .normalizer import phrase_norms
 
-__all__ = ["ConfigError", "Taxonomy", "Topic", "load_taxonomy"]
+__all__ = ["Concept", "ConfigError", "Taxonomy", "Topic", "load_taxonomy"]
 
 # Single words that match far too much to be a keyword on their own (header of topics.yaml).
 TOO_GENERIC = {"seguridad", "dato", "datos", "nube", "red", "cadena", "plataforma", "sistema", "digital",
@@ -44,6 +44,22 @@ class Sector(Phrases):
     technologies: list[str] = Field(min_length=1)
 
 
+class Concept(Strict):
+    """A technology described instead of named: a thing (`what`: a device, a record, a service)
+    and what it does (`does`: a verb, the data it produces, where it works), written close
+    together. Each part alone may be a common word; only the two near each other count."""
+
+    what: Phrases
+    does: Phrases
+
+    @model_validator(mode="after")
+    def _both_parts(self) -> Concept:
+        for part in ("what", "does"):
+            if not getattr(self, part).all():
+                raise ValueError(f"a concept needs phrases in {part!r}")
+        return self
+
+
 class Topic(Strict):
     slug: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Localized
@@ -52,6 +68,7 @@ class Topic(Strict):
     acronyms: list[Annotated[str, Field(pattern=r"^\S*[A-Z]\S*$")]] = []
     exclude: Phrases = Phrases()
     sector: Sector | None = None
+    concepts: list[Concept] = []
     examples: list[str] = []
 
     @model_validator(mode="after")

@@ -13,6 +13,8 @@ from .taxonomy import Taxonomy, load_taxonomy
 
 TITLE_WEIGHT = 2.0  # a keyword in the title says more than one in the body
 SECTOR_CONTEXT = 2.0  # sector words needed (a title mention counts twice) for a sector topic
+CONCEPT_WINDOW = 12  # at most this many tokens between a concept's thing and what it does
+CLAUSE_BREAKS = {".", ";", "!", "?"}  # nor a sentence end or a line break between them
 
 
 @Language.factory(
@@ -42,6 +44,10 @@ class TopicTagger:
     kept at `threshold` or above: one mention suffices, similarity alone only when it is
     far above the document's other topics.
 
+    A `concept` (a thing and what it does, e.g. sensors that send alerts) weighs one mention
+    (2 when one part is in the title) when its two parts occur within `CONCEPT_WINDOW` tokens
+    of the same sentence, outside the topic's exclusions; each concept counts once.
+
     A topic with a `sector` (agritech) also gets one mention's weight when the text names its
     sector at least twice and one of its technologies is present.
 
@@ -59,6 +65,7 @@ class TopicTagger:
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.exclusions = PhraseMatcher(nlp.vocab, attr="NORM")
         self.sectors = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.concepts = PhraseMatcher(nlp.vocab, attr="NORM")
         self.technologies = {t.slug: t.sector.technologies for t in taxonomy.topics if t.sector}
         for topic in taxonomy.topics:
             if topic.sector:
@@ -66,6 +73,10 @@ class TopicTagger:
             self.keywords.add(topic.slug, pattern_docs(nlp, topic.keywords.all()))
             if topic.acronyms:
                 self.acronyms.add(topic.slug, pattern_docs(nlp, topic.acronyms))
+            for index, concept in enumerate(topic.concepts):
+                for part in ("what", "does"):
+                    self.concepts.add(f"{topic.slug}|{index}|{part}",
+                                      pattern_docs(nlp, getattr(concept, part).all()))
             if topic.exclude.all():
                 self.exclusions.add(topic.slug, pattern_docs(nlp, topic.exclude.all()))
         for attr in ("topics", "topic_evidence"):
@@ -132,7 +143,27 @@ class TopicTagger:
             weights[slug] += TITLE_WEIGHT if span.start_char < title_end else 1.0
             if span.text not in phrases[slug]:
                 phrases[slug].append(span.text)
+        self._concept_evidence(doc, excluded, weights, phrases)
         return weights, phrases
+
+    def _concept_evidence(self, doc: Doc, excluded: dict[str, set[int]], weights: dict,
+                          phrases: dict) -> None:
+        """Add one mention per concept whose thing and deed occur close together."""
+        title_end = doc.user_data.get("title_end", 0)
+        parts: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for match_id, start, end in self.concepts(doc):
+            slug, index, part = doc.vocab.strings[match_id].split("|")
+            if not excluded[slug] & set(range(start, end)):
+                parts[(slug, index)][part].append((start, end))
+        for (slug, _), found in parts.items():
+            pair = next(((a, b) for a in found["what"] for b in found["does"] if _close(doc, a, b)), None)
+            if pair is None:
+                continue
+            first, second = sorted(pair)
+            weights[slug] += TITLE_WEIGHT if doc[first[0]].idx < title_end else 1.0
+            text = f"{doc[first[0]:first[1]].text} … {doc[second[0]:second[1]].text}"
+            if text not in phrases[slug]:
+                phrases[slug].append(text)
 
     def _similarity_evidence(self, cosines: dict[str, float]) -> dict[str, float]:
         """Each topic's lift above the document's mean similarity, scaled to 0..1."""
@@ -142,6 +173,14 @@ class TopicTagger:
         span = self.ceiling - self.floor
         return {slug: min(1.0, (cos - mean - self.floor) / span)
                 for slug, cos in cosines.items() if cos - mean > self.floor}
+
+
+def _close(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two separate spans within CONCEPT_WINDOW tokens, no sentence end or line break between."""
+    first, second = sorted((a, b))
+    if second[0] < first[1] or second[0] - first[1] > CONCEPT_WINDOW:
+        return False
+    return not any(t.text in CLAUSE_BREAKS or "\n" in t.text for t in doc[first[1]:second[0]])
 
 
 def _spelled_out_as_other(doc: Doc, start: int, end: int, keyword_tokens: set[int]) -> bool:

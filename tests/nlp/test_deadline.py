@@ -90,6 +90,11 @@ def test_numbers_that_are_not_dates(text):
     # "se realizará" names an event, unless the clause is the bid opening itself
     ("La recepción y apertura de ofertas se realizará en SICOP el 8 de abril de 2026 a las 09:00.", "es",
      "tender", datetime(2026, 4, 8, 9, 0)),
+    # in a tender the bid opening is the deadline however it is written
+    ("Las ofertas se abrirán el 1 de octubre de 2026 a las 10:00 a. m.", "es", "tender",
+     datetime(2026, 10, 1, 10, 0)),
+    ("La apertura se realizará a las 10:00 horas del 15 de junio de 2026.", "es", "tender",
+     datetime(2026, 6, 15, 10, 0)),
     # a range in the next clause is about the test, not the inscriptions
     ("Las inscripciones cierran el 13 de abril; la prueba será del 16 al 18 de abril.", "es", None,
      date(2026, 4, 13)),
@@ -106,6 +111,7 @@ def test_the_deadline_is_the_submission_date(text, lang, kind, expected):
 
 @pytest.mark.parametrize(("text", "lang", "kind"), [
     ("El concurso se realizará el 20 de octubre de 2026 en el Estadio Nacional.", "es", "news"),
+    ("La apertura se realizará el 20 de octubre de 2026 en el Estadio Nacional.", "es", "news"),
     ("La ley entra en vigor el 1 de enero de 2027.", "es", "news"),
     ("The next decision is due on May 21.", "en", "news"),
     ("Publicado el 3 de marzo de 2026.", "es", "funding_call"),

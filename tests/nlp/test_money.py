@@ -80,3 +80,15 @@ def test_the_amount_a_firm_can_obtain(text, lang, value, currency):
 def test_structured_values():
     assert parse_amount("US$ 1,5 millones").value == 1_500_000
     assert parse_amount("") is None and parse_amount("a consultar") is None
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [
+    # words after an amount describe it only up to the next clause
+    ("The estimated budget is ₡640,000,000 and a bid security of 2% is required.", "en", 640_000_000),
+    ("Se financian hasta ₡50 millones por productor, con garantía hipotecaria.", "es", 50_000_000),
+    # the top of a range reads the clause of its start, not the total named before it
+    ("El fondo total asciende a ₡1.200 millones, y cada institución podrá solicitar entre ₡50 y "
+     "₡150 millones.", "es", 150_000_000),
+])
+def test_clauses_around_an_amount(text, lang, value):
+    assert find_amount(text, lang).value == value

@@ -146,3 +146,22 @@ def test_similarity_raises_the_score_of_a_keyword_topic(es):
 def test_the_threshold_is_configurable():
     strict = blank("es", "obs_topics", threshold=0.8)
     assert make_doc(strict, "Pymes", "Incluye ciberseguridad.")._.topics == {}
+
+
+@pytest.mark.parametrize(("lang", "title", "body", "slug"), [
+    ("es", "Avisos de crecidas", "Sensores en los puentes envían alertas al celular de los vecinos.", "iot"),
+    ("en", "Fish ponds", "Probes send readings to an app every 15 minutes.", "iot"),
+    ("es", "Títulos", "Cada título queda inscrito de forma inmutable.", "blockchain"),
+    ("en", "Research credits", "Groups will rent computing capacity by the hour.", "cloud"),
+])
+def test_a_concept_is_a_thing_and_what_it_does_close_together(lang, title, body, slug):
+    pipeline = blank(lang, "obs_topics")
+    doc = make_doc(pipeline, title, body)
+    assert slug in doc._.topics
+    assert "…" in doc._.topic_evidence[slug]["phrases"][0]
+
+
+def test_a_concepts_parts_apart_or_across_sentences_do_not_count(es, en):
+    assert "iot" not in make_doc(es, "Obras", "Se instalará un sensor de movimiento en la bodega. "
+                                            "La comunidad recibirá una alerta de lluvias.")._.topics
+    assert "cloud" not in make_doc(en, "Housing", "Families rent homes; storage is in the garage.")._.topics
