@@ -2,7 +2,8 @@
 that already has the answer gets 304 Not Modified, and one that does not gets the answer this
 worker rendered for the same ETag, both before any work is done.
 
-An answer depends on the request (path, query string, language), on the index's generation, the
+An answer depends on the request (scheme and host, which links carry; path, query string,
+language), on the index's generation, the
 day and the release (`backend.answers_state`), so together they are its validator: a feed reader
 polling every hour gets 304s until a crawl changes the index or the day turns. The admin and
 anything posted are never conditional: they depend on the session.
@@ -53,12 +54,13 @@ class RenderedAnswers:
 
 
 def _etag() -> str | None:
-    if request.method not in ("GET", "HEAD") or request.blueprint in PRIVATE_BLUEPRINTS:
+    if (request.method not in ("GET", "HEAD") or request.blueprint in PRIVATE_BLUEPRINTS
+            or request.endpoint in (None, "static")):  # static files carry Flask's own validators
         return None
     state = answers_state()
     if state is None:
         return None
-    key = f"{state}|{get_locale()}|{request.full_path}"
+    key = f"{state}|{get_locale()}|{request.host_url}|{request.full_path}"  # links carry the host
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
@@ -83,7 +85,8 @@ def _answer_known() -> Response | None:
 
 def _tag(response: Response) -> Response:
     if response.status_code == 200 and (etag := _etag()) is not None:
-        if not response.is_streamed and "Set-Cookie" not in response.headers:
+        whole = not (response.is_streamed or response.direct_passthrough)
+        if whole and "Set-Cookie" not in response.headers:
             headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
             _rendered().put(etag, response.get_data(), headers)
         _validators(response, etag)

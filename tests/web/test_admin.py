@@ -126,7 +126,7 @@ def test_a_broken_taxonomy_is_reported_with_file_and_line(admin_app, tmp_path):
     assert f"{broken}:3" in page and "Con errores" in page
 
 
-def test_dashboard_shows_the_schedules_next_and_last_runs(admin, data_dir, monkeypatch):
+def test_dashboard_shows_the_schedules_next_and_last_runs(admin, data_dir, monkeypatch, sources_file):
     from datetime import datetime
 
     from web.schedule import RunLog
@@ -141,7 +141,9 @@ def test_dashboard_shows_the_schedules_next_and_last_runs(admin, data_dir, monke
     page = admin.get("/admin/").get_data(as_text=True)
     section = page[page.index('id="schedule"'):]
     rows = {m[0]: m[1] for m in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', section, re.S)}
-    assert set(rows) == {"crawl:fix_rss", "crawl:fix_broken", "digest"}
+    from crawlers.config import load_sources
+
+    assert set(rows) == {f"crawl:{source.id}" for source in load_sources(sources_file)} | {"digest"}
     assert "2026-12-02 18:00" in rows["crawl:fix_rss"]  # config/schedule.yaml: 06:00 and 18:00
     assert "2026-12-02 06:00 · terminada" in rows["crawl:fix_rss"]
     assert "falló (código 1)" in rows["crawl:fix_broken"]

@@ -110,8 +110,8 @@ def test_openapi_document_is_valid_and_covers_every_route(app, client):
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
     documented = set(spec["paths"])
-    rules = {rule.rule.replace("<doc_id>", "{id}").replace("<slug>", "{slug}")
-             for rule in app.url_map.iter_rules() if rule.endpoint.startswith(("api.", "feeds."))}
+    rules = {rule.rule.replace("<doc_id>", "{id}").replace("<firm_id>", "{id}").replace("<slug>", "{slug}")
+             for rule in app.url_map.iter_rules() if rule.endpoint.startswith(("api.", "feeds.", "firms."))}
     assert rules - {"/api/openapi.json"} == documented
     search_params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "topic", "kind", "lang", "source", "open", "published_from", "published_to", "sort",

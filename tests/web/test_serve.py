@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,9 +55,12 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(data_dir, workers
 
 def test_several_workers_are_processes_that_answer_and_stop_on_sigterm(data_dir):
     with serving(dict(os.environ), workers=3) as (base, server):
+        deadline = time.monotonic() + 60
+        while len(children := Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()) < 3:
+            assert time.monotonic() < deadline, children  # gunicorn forks its workers one by one
+            time.sleep(0.2)
         for _ in range(12):
             assert feed(f"{base}/healthz", {})
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     assert len(children) == 3
     assert server.returncode == 0
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
