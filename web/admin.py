@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import functools
 import hmac
-import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 
 from core.clock import now
-from core.statefile import StateFile
 from core.yamlfile import ConfigError
 from crawlers.health import HealthStore
 
 from .crawl_jobs import AlreadyRunning, CrawlJobs
 from .labels import taxonomy_path, taxonomy_status
 from .outbox import Outbox
+from .ratelimit import rate_limit
 from .schedule import Planned, RunLog, Scheduler, jobs_of, load_schedule
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,48 +49,22 @@ def login_required(view):
     return wrapped
 
 
-class LoginFailures(StateFile):
-    """Wrong passwords by address, in the data directory: every worker counts the same ones."""
-
-    filename = "admin.db"
-    schema = "CREATE TABLE IF NOT EXISTS login_failures (address TEXT NOT NULL, at REAL NOT NULL);"
-
-    def add(self, address: str) -> None:
-        with self._db() as db:
-            db.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - LOCKOUT_SECONDS,))
-            db.execute("INSERT INTO login_failures VALUES (?, ?)", (address, time.time()))
-
-    def locked_out(self, address: str) -> bool:
-        with self._db() as db:
-            (count,) = db.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at >= ?",
-                                  (address, time.time() - LOCKOUT_SECONDS)).fetchone()
-        return count >= MAX_FAILURES
-
-    def clear(self, address: str) -> None:
-        with self._db() as db:
-            db.execute("DELETE FROM login_failures WHERE address = ?", (address,))
-
-
-def login_failures() -> LoginFailures:
-    return LoginFailures(Path(current_app.config["DATA_DIR"]) / LoginFailures.filename)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     error, address = None, request.remote_addr or "?"
     if request.method == "POST":
-        if login_failures().locked_out(address):
+        if rate_limit().exceeded("login", address, MAX_FAILURES, LOCKOUT_SECONDS):
             error = gettext("Demasiados intentos fallidos. Espere 15 minutos.")
         elif hmac.compare_digest(request.form.get("password", "").encode(),
                                  current_app.config["ADMIN_PASSWORD"].encode()):
-            login_failures().clear(address)
+            rate_limit().clear("login", address)
             session.clear()
             session.permanent = True
             session["admin"] = True
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
         else:
-            login_failures().add(address)
+            rate_limit().hit("login", address)
             error = gettext("Contraseña incorrecta.")
     return render_template("admin/login.html", error=error), 401 if error else 200
 
