@@ -36,6 +36,7 @@ from .sqlite_schema import create_or_upgrade
 
 # The Monday of a row's ISO week: 'weekday 0' moves to the coming Sunday (or stays on one).
 WEEK_START = "date(d.published, 'weekday 0', '-6 days')"
+ITER_BATCH = 500  # documents read per query while iterating
 
 
 class SQLiteBackend(SearchBackend):
@@ -177,14 +178,23 @@ class SQLiteBackend(SearchBackend):
         return found
 
     def iter_documents(self, query: SearchQuery | None = None) -> Iterator[Document]:
+        """Sort the matching rowids first, then read the documents in batches in that order:
+        sorting whole rows (bodies and vectors) made the first of 40,000 documents take a
+        second, which a caller that stops early (a calendar's soonest deadlines) paid in full."""
         query = query or EVERYTHING
         compiled = compile_query(query)
-        sql = (f"SELECT c.data, c.embedding FROM {compiled.from_clause} "
-               f"JOIN document_contents c ON c.rowid = d.rowid WHERE {compiled.condition} "
+        sql = (f"SELECT d.rowid FROM {compiled.from_clause} WHERE {compiled.condition} "
                f"ORDER BY {order_by(query, compiled.ranked)}")
         with closing(self._connect()) as db:  # its own connection: callers may write meanwhile
-            for data, vector in db.execute(sql, compiled.params):
-                yield _document(data, vector)
+            db.execute("BEGIN")  # one snapshot for the rowids and the rows
+            rowids = [rowid for (rowid,) in db.execute(sql, compiled.params)]
+            for start in range(0, len(rowids), ITER_BATCH):
+                batch = rowids[start:start + ITER_BATCH]
+                rows = {r[0]: r[1:] for r in db.execute(
+                    f"SELECT rowid, data, embedding FROM document_contents WHERE rowid IN {ROWIDS}",
+                    [json.dumps(batch)])}
+                for rowid in batch:
+                    yield _document(*rows[rowid])
 
     def histogram(self, query: SearchQuery | None = None, by: str = "topic") -> dict[date, dict[str, int]]:
         if by not in ("topic", "kind"):

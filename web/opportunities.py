@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from . import feeds
 from .backend import get_backend
 from .pages import pagination
 from .requests import OPPORTUNITY_KINDS, OpportunityQuery, from_request
@@ -24,4 +25,5 @@ def board():
         "ics": url_for("feeds.opportunities_ics", kind=chosen_kinds, topic=topics),
     }
     return render_template("opportunities.html", query=query, result=result, kinds=OPPORTUNITY_KINDS,
-                           chosen_kinds=chosen_kinds, links=links, pages=pagination(query, result.total))
+                           chosen_kinds=chosen_kinds, links=links, pages=pagination(query, result.total),
+                           calendar_size=feeds.CALENDAR_SIZE)

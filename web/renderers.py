@@ -72,12 +72,14 @@ def atom(documents: Iterable[Document], title: str, self_url: str, page_url: str
     return feed.atom_str(pretty=True)
 
 
-def icalendar(documents: Iterable[Document], name: str) -> bytes:
+def icalendar(documents: Iterable[Document], name: str, description: str | None = None) -> bytes:
     """One event per deadline (all-day for a date, at its time for a datetime), UIDs stable."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{AUTHOR}//{get_locale()}")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("x-wr-caldesc", description)
     stamp = clock.now()
     for doc in documents:
         if doc.deadline is not None:

@@ -2,13 +2,14 @@
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import feedparser
 import pytest
 from icalendar import Calendar
 
-from tests.search.test_backend_contract import doc
+from tests.search.test_backend_contract import NOW, doc
+from web import feeds
 from tests.web.conftest import HOSTILE_TITLE, SEEDED, seed
 
 
@@ -65,6 +66,29 @@ def test_opportunities_calendar_filters_by_topic_and_kind(client):
 def test_search_calendar_skips_documents_without_a_deadline(client):
     found = events(client.get("/search.ics?q=inteligencia"))
     assert set(found) == {"ai-call", "hostile"}  # ai-news has no deadline
+
+
+def test_a_calendar_holds_the_soonest_deadlines_and_says_how_many_of_how_many(client, data_dir, monkeypatch):
+    monkeypatch.setattr(feeds, "CALENDAR_SIZE", 3)
+    seed(data_dir, [doc(f"late-{i}", f"Convocatoria tardía {i}", kind="funding_call",
+                        deadline=(NOW + timedelta(days=100 + i)).date()) for i in range(4)])
+    response = client.get("/opportunities.ics")
+    assert set(events(response)) == {"cyber-tender", "timed-tender", "hostile"}  # closing within 9 days
+    description = str(Calendar.from_ical(response.data)["x-wr-caldesc"])
+    assert "Las 3 fechas de cierre más próximas de 9" in description and "/opportunities" in description
+    assert "las 3 fechas de cierre más próximas" in client.get("/opportunities").get_data(as_text=True)
+    monkeypatch.setattr(feeds, "CALENDAR_SIZE", 500)  # other URLs: answers are kept per URL and generation
+    whole = client.get("/opportunities.ics?kind=funding_call&kind=tender")
+    assert len(events(whole)) == 9 and "x-wr-caldesc" not in Calendar.from_ical(whole.data)
+    assert "fechas de cierre más próximas" not in client.get("/opportunities?page=1").get_data(as_text=True)
+
+
+def test_a_calendar_starts_today_unless_asked_to_reach_back(client, data_dir):
+    seed(data_dir, [doc("closed-call", "Convocatoria cerrada de inteligencia", kind="funding_call",
+                        deadline=(NOW - timedelta(days=30)).date())])
+    assert "closed-call" not in events(client.get("/search.ics?q=inteligencia"))
+    since = (NOW - timedelta(days=60)).date().isoformat()
+    assert "closed-call" in events(client.get(f"/search.ics?q=inteligencia&deadline_from={since}"))
 
 
 def test_csv_streams_every_matching_row_not_one_page(client, data_dir):
