@@ -3,8 +3,8 @@
 SQLite files are copied with SQLite's online backup API, which gives the database as one
 transaction saw it, even while a crawl or the web app writes to it (a plain file copy can catch
 a write half done); each copy is checked with `PRAGMA integrity_check`. Other files are copied
-as they are; crawl locks are not state and are left out. Restore: stop the services, copy the
-backup's files into the data directory, start them again.
+as they are; crawl locks and the web's rendered answers (a cache) are not state and are left
+out. Restore: stop the services, copy the backup's files into the data directory, start them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .errors import ObservatorioError
 from .paths import data_dir
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-NOT_STATE = {"locks"}  # folders of the data directory that hold no state
+NOT_STATE = {"locks", "answers.db"}  # what in the data directory holds no state
 
 
 class BackupError(ObservatorioError):

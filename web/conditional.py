@@ -1,6 +1,7 @@
 """Conditional GETs: public pages, feeds, calendars and API answers carry an ETag; a reader
-that already has the answer gets 304 Not Modified, and one that does not gets the answer this
-worker rendered for the same ETag, both before any work is done.
+that already has the answer gets 304 Not Modified, and one that does not gets the answer any
+worker rendered for the same ETag (`answers.db` in the data directory), both before any work
+is done: after a crawl, each page is rendered once for all workers, not once per worker.
 
 An answer depends on the request (scheme and host, which links carry; path, query string,
 language), on the index's generation, the day and the release (`backend.answers_state`), so
@@ -12,45 +13,64 @@ depend on the session.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from threading import Lock
+import json
+import logging
+import sqlite3
+from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from flask_babel import get_locale
 
+from core.statefile import StateFile
+
 from .backend import answers_state
 
+log = logging.getLogger(__name__)
+
 PRIVATE_BLUEPRINTS = {"admin"}
-RENDERED_BUDGET = 64 * 1024 * 1024  # bytes of rendered answers kept per worker
+RENDERED_BUDGET = 256 * 1024 * 1024  # bytes of rendered answers kept in the data directory
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
-class RenderedAnswers:
-    """Rendered bodies by ETag, least recently used dropped first beyond a byte budget: a feed
-    or calendar that readers poll is rendered once per generation and day, not per reader."""
+class RenderedAnswers(StateFile):
+    """Rendered bodies by ETag, shared by every worker. Only the current state's answers are
+    kept (an older generation's ETag is never asked for again), oldest dropped beyond a byte
+    budget. A data directory that cannot be written only means answers are rendered each time."""
 
-    def __init__(self, budget: int = RENDERED_BUDGET):
-        self.budget, self.size = budget, 0
-        self._bodies: OrderedDict[str, tuple[bytes, dict[str, str]]] = OrderedDict()
-        self._lock = Lock()
+    filename = "answers.db"
+    schema = """
+        PRAGMA journal_mode=WAL;
+        CREATE TABLE IF NOT EXISTS answers (etag TEXT PRIMARY KEY, state TEXT NOT NULL,
+                                            body BLOB NOT NULL, headers TEXT NOT NULL);
+    """
+
+    def __init__(self, path: str | Path | None = None, budget: int = RENDERED_BUDGET):
+        super().__init__(path)
+        self.budget = budget
 
     def get(self, etag: str) -> tuple[bytes, dict[str, str]] | None:
-        with self._lock:
-            if etag in self._bodies:
-                self._bodies.move_to_end(etag)
-                return self._bodies[etag]
-        return None
+        try:
+            with self._db() as db:
+                row = db.execute("SELECT body, headers FROM answers WHERE etag = ?", (etag,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("rendered answers unreadable: %s", exc)
+            return None
+        return (row["body"], json.loads(row["headers"])) if row else None
 
-    def put(self, etag: str, body: bytes, headers: dict[str, str]) -> None:
+    def put(self, etag: str, state: str, body: bytes, headers: dict[str, str]) -> None:
         if len(body) > self.budget // 8:
             return
-        with self._lock:
-            if etag not in self._bodies:
-                self._bodies[etag] = (body, headers)
-                self.size += len(body)
-            while self.size > self.budget:
-                _, (dropped, _) = self._bodies.popitem(last=False)
-                self.size -= len(dropped)
+        try:
+            with self._db() as db:
+                db.execute("DELETE FROM answers WHERE state != ?", (state,))
+                db.execute("INSERT OR IGNORE INTO answers VALUES (?, ?, ?, ?)",
+                           (etag, state, body, json.dumps(headers)))
+                (size,) = db.execute("SELECT COALESCE(SUM(LENGTH(body)), 0) FROM answers").fetchone()
+                if size > self.budget:  # the oldest half goes: rendered again when asked
+                    db.execute("DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers "
+                               "ORDER BY rowid LIMIT (SELECT COUNT(*) / 2 FROM answers))")
+        except sqlite3.Error as exc:
+            log.warning("rendered answer not kept: %s", exc)
 
 
 def _etag() -> str | None:
@@ -64,7 +84,7 @@ def _etag() -> str | None:
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
-def _rendered() -> RenderedAnswers:
+def _rendered() -> RenderedAnswers | None:
     return current_app.extensions["observatorio_rendered"]
 
 
@@ -75,7 +95,7 @@ def _answer_known() -> Response | None:
         return None
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
-    elif (kept := _rendered().get(etag)) is not None:
+    elif (store := _rendered()) is not None and (kept := store.get(etag)) is not None:
         response = Response(kept[0], headers=kept[1])
     else:
         return None
@@ -86,9 +106,9 @@ def _answer_known() -> Response | None:
 def _tag(response: Response) -> Response:
     if response.status_code == 200 and (etag := _etag()) is not None:
         whole = not (response.is_streamed or response.direct_passthrough)
-        if whole and "Set-Cookie" not in response.headers:
+        if whole and "Set-Cookie" not in response.headers and (store := _rendered()) is not None:
             headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-            _rendered().put(etag, response.get_data(), headers)
+            store.put(etag, answers_state(), response.get_data(), headers)
         _validators(response, etag)
     return response
 
@@ -100,6 +120,11 @@ def _validators(response: Response, etag: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["observatorio_rendered"] = RenderedAnswers()
+    try:
+        app.extensions["observatorio_rendered"] = RenderedAnswers(
+            Path(app.config["DATA_DIR"]) / RenderedAnswers.filename)
+    except (OSError, sqlite3.Error) as exc:  # a read-only data directory: serve, render each time
+        log.warning("rendered answers not kept: %s", exc)
+        app.extensions["observatorio_rendered"] = None
     app.before_request(_answer_known)
     app.after_request(_tag)

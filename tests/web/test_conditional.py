@@ -85,3 +85,35 @@ def test_a_polled_calendar_is_rendered_once_per_generation_for_every_reader(app,
     writer.upsert([late])
     writer.close()
     assert b"Convocatoria tard" in get(readers[0], "/opportunities.ics").data and len(rendered) == 2
+
+
+def test_workers_share_what_one_of_them_rendered(app, data_dir, monkeypatch):
+    from web import create_app, renderers
+
+    rendered = []
+    real = renderers.icalendar
+    monkeypatch.setattr(renderers, "icalendar", lambda *args: rendered.append(1) or real(*args))
+    other_worker = create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
+    bodies = {get(worker.test_client(), "/opportunities.ics").data for worker in (app, other_worker)}
+    assert len(rendered) == 1 and len(bodies) == 1
+
+
+def test_only_the_current_generations_answers_are_kept_within_a_budget(tmp_path):
+    from web.conditional import RenderedAnswers
+
+    answers = RenderedAnswers(tmp_path / "answers.db", budget=8 * 1000)
+    answers.put("old", "generation 1", b"x" * 100, {"Content-Type": "text/html"})
+    answers.put("new", "generation 2", b"y" * 100, {"Content-Type": "text/html"})
+    assert answers.get("old") is None and answers.get("new") == (b"y" * 100, {"Content-Type": "text/html"})
+    answers.put("huge", "generation 2", b"z" * 1001, {})  # over an eighth of the budget: not kept
+    assert answers.get("huge") is None
+    for n in range(10):
+        answers.put(f"page-{n}", "generation 2", b"p" * 900, {})
+    assert answers.get("page-9") is not None and answers.get("new") is None  # the oldest went first
+
+
+def test_a_data_directory_that_cannot_keep_answers_still_serves(app, data_dir):
+    (data_dir / "answers.db").unlink()
+    (data_dir / "answers.db").mkdir()  # not a database: every read and write fails
+    client = app.test_client()
+    assert [get(client, "/opportunities").status_code for _ in range(2)] == [200, 200]

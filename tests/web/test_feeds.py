@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from tests.search.test_backend_contract import NOW, doc
-from web import feeds
 from tests.web.conftest import HOSTILE_TITLE, SEEDED, seed
+from web import feeds
 
 
 def parse_atom(response):
