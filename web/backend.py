@@ -51,11 +51,14 @@ def answers_state() -> str | None:
 
 
 class AnswerCache:
-    """A small LRU of computed answers, keyed by `answers_state()` and the caller's key."""
+    """A small LRU of computed answers, keyed by `answers_state()` and the caller's key. Threads
+    asking the same question at once wait for the first to answer instead of all computing it:
+    after a crawl, twenty readers of a topic page cost one search."""
 
     def __init__(self, size: int = CACHE_SIZE):
         self.size = size
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._computing: dict[Hashable, Lock] = {}
         self._lock = Lock()
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -67,11 +70,22 @@ class AnswerCache:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        answer = compute()
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+            computing = self._computing.setdefault(key, Lock())
+        with computing:
+            with self._lock:
+                if key in self._answers:  # another thread answered while this one waited
+                    return self._answers[key]
+            try:
+                answer = compute()
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._lock:
+                self._computing.pop(key, None)
+                self._answers[key] = answer
+                while len(self._answers) > self.size:
+                    self._answers.popitem(last=False)
         return answer
 
 

@@ -117,3 +117,32 @@ def test_a_data_directory_that_cannot_keep_answers_still_serves(app, data_dir):
     (data_dir / "answers.db").mkdir()  # not a database: every read and write fails
     client = app.test_client()
     assert [get(client, "/opportunities").status_code for _ in range(2)] == [200, 200]
+
+
+def test_threads_asking_the_same_question_at_once_compute_it_once(monkeypatch):
+    import threading
+    import time
+
+    from web import backend
+
+    monkeypatch.setattr(backend, "answers_state", lambda: "generation 1")
+    cache, calls, started, release = backend.AnswerCache(), [], threading.Event(), threading.Event()
+
+    def search():
+        calls.append(1)
+        started.set()
+        release.wait(30)
+        return "answer"
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.get("topic ai", search)))
+               for _ in range(5)]
+    threads[0].start()
+    started.wait(30)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.2)  # let them queue behind the first (were they late, they would find the answer)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert answers == ["answer"] * 5 and len(calls) == 1
