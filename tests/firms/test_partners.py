@@ -63,6 +63,19 @@ def test_three_topics_take_a_team_of_three_and_each_member_brings_one():
     assert "nube (Osa Cloud Works)" in found[0].reason
 
 
+def test_when_no_team_covers_all_the_best_coverage_comes_with_what_is_missing():
+    firms = [f for f in with_suggested_topics(cluster.firms()) if "cybersecurity" not in f.topics]
+    [team] = suggest("p-three", firms)
+    assert {m.firm.id for m in team.members} == {"osa-cloud", "frontera-pagos"}
+    assert team.missing == ("cybersecurity",) and team.reason.endswith("; falta ciberseguridad")
+
+
+def test_firms_not_interested_in_the_kind_are_left_out():
+    firms = [f.model_copy(update={"interests": ("funding_call",)}) if f.id == "brunca-ciber" else f
+             for f in with_suggested_topics(cluster.firms())]
+    assert suggest("p-iot-ciber", firms) == []  # the only cybersecurity firm does not bid for tenders
+
+
 def test_a_firm_covering_everything_alone_means_no_team():
     assert suggest("p-single") == []
 
@@ -95,6 +108,9 @@ def test_the_api_gives_teams_of_public_profiles_and_the_admin_sees_private_ones(
     assert items and all(PRIVATE in [f["id"] for f in item["firms"]] for item in items)
     assert set(items[0]) == {"firms", "covers", "missing", "score", "reason"}
     assert items[0]["covers"] == ["iot", "cybersecurity"]
+    with client.session_transaction() as session:
+        session.clear()  # the admin's answer was neither kept nor shared
+    assert client.get("/api/items/p-iot-ciber/partners").get_json() == {"items": []}
 
 
 def test_the_item_page_shows_public_teams_only(client, seeded):
