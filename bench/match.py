@@ -9,12 +9,19 @@ long-running process keeps them). Opportunities carry stored embeddings, as inde
 a topic's real description vector plus Gaussian noise, renormalised, with that topic tagged.
 Timed: `Matcher.best_per_firm` (all pairs scored, top 10 per firm with reasons). Baseline: the
 product of the opportunity matrix with the firms' description matrix alone.
+
+Then the precomputed matches (`firms/matchstore.py`, in a temporary data directory with an
+SQLite index of the same opportunities): a full refresh (every pair scored, every match stored
+with its reasons), an incremental one after a crawl added `--new` opportunities (only those
+scored), and one after a profile changed (that firm against every opportunity); ratio of the
+full refresh to the incremental one.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import tempfile
 import time
 from datetime import timedelta
 
@@ -22,10 +29,12 @@ import numpy as np
 
 from core import clock
 from firms.matching import Matcher
+from firms.matchstore import MatchStore
 from firms.profiles import Firm
 from firms.reasons import Explainer
 from nlp import embeddings
 from nlp.taxonomy import load_taxonomy
+from search.backend import get_backend
 from search.document import Document
 
 CANTONS = ["Pérez Zeledón", "Buenos Aires", "Osa", "Golfito", "Corredores", "Coto Brus", "San José"]
@@ -68,6 +77,7 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=200)
     parser.add_argument("--opportunities", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--new", type=int, default=100, help="opportunities a crawl adds")
     args = parser.parse_args()
     rng, taxonomy = random.Random(13), load_taxonomy()
     firms = make_firms(args.firms, taxonomy, rng)
@@ -92,6 +102,35 @@ def main() -> None:
     print(f"  ranked, top 10 per firm with reasons:                      {min(best):.3f} s "
           f"({matched} matches; ratio {min(best) / min(bare):.1f}×)")
     print(f"  (opportunity matrix {opportunities.shape}, firm sentences {matcher.firms.sentence.shape})")
+    refreshes(firms, documents, make_opportunities(args.new, taxonomy, random.Random(31)), matcher.explainer)
+
+
+def refreshes(firms: list[Firm], documents: list[Document], new: list[Document],
+              explainer: Explainer) -> None:
+    """Full refresh, then after a crawl (new opportunities), then after a profile change."""
+    new = [d.model_copy(update={"id": f"new-{d.id}"}) for d in new]
+    with tempfile.TemporaryDirectory() as folder:
+        backend = get_backend("sqlite", path=f"{folder}/observatorio.db")
+        backend.upsert(documents)
+        store = MatchStore(f"{folder}/{MatchStore.filename}")
+        timed = []
+        for step in ("full", "crawl", "profile"):
+            if step == "crawl":
+                backend.upsert(new)
+            if step == "profile":
+                edited = firms[0].description + " Y más."
+                firms = [firms[0].model_copy(update={"description": edited}), *firms[1:]]
+            start = time.perf_counter()
+            work = store.refresh(firms, backend, explainer)
+            timed.append((step, time.perf_counter() - start, work))
+        backend.close()
+    print("precomputed matches (matches.db), one run each:")
+    labels = {"full": "full refresh (every pair)", "crawl": f"after a crawl ({len(new)} new)",
+              "profile": "after one profile changed"}
+    for step, seconds, work in timed:
+        print(f"  {labels[step]:<30} {seconds:7.3f} s  ({work.opportunities} opportunities, {work.firms} "
+              f"firms, {work.pairs} pairs scored)")
+    print(f"  ratio full / after a crawl: {timed[0][1] / timed[1][1]:.1f}×")
 
 
 if __name__ == "__main__":

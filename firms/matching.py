@@ -132,6 +132,13 @@ class Matcher:
                           sorted(candidates, key=lambda c: (-c[0], c[2].documents[c[1]].id))[:size]]
                 for column, (firm, candidates) in enumerate(zip(self.firms.firms, found, strict=True))}
 
+    def all_matches(self, documents: list[Document]) -> Iterator[Match]:
+        """Every pair at THRESHOLD or above, with its reasons."""
+        for block, scores in self.scores(documents):
+            rows, columns = np.nonzero(scores.total >= THRESHOLD)
+            for i, column in zip(rows.tolist(), columns.tolist(), strict=True):
+                yield self._match(block, scores, i, column)
+
     def _match(self, block: OpportunityMatrices, scores: Scores, row: int, column: int) -> Match:
         firm, document = self.firms.firms[column], block.documents[row]
         sentence = None

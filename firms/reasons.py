@@ -26,7 +26,7 @@ class Explainer:
         found = []
         shared = [t for t in document.topics if t in firm.topics]
         if shared:
-            found.append(f"coincide con sus temas {_join([self.labels[t] for t in shared])}")
+            found.append(f"coincide con sus temas {join([self.labels[t] for t in shared])}")
         if sentence and sentence[1] >= SIMILAR_ENOUGH:
             found.append(f"se parece a su proyecto: «{_quote(sentence[0])}»")
         home = location.canton_index(firm.canton)
@@ -43,7 +43,7 @@ def _lower_first(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def _join(words: list[str]) -> str:
+def join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} y {words[-1]}"
 
 

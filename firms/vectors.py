@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -27,17 +26,23 @@ def sentences(description: str) -> list[str]:
     return found or [description.strip()]
 
 
-@lru_cache(maxsize=8)
-def _embed(model: str, texts: tuple[str, ...]) -> np.ndarray:
-    """Unit vectors of `texts`, kept: the same profiles are matched again and again."""
-    return np.asarray(embeddings.embed(list(texts)), dtype=np.float32)
+_vectors: dict[tuple[str, str], np.ndarray] = {}  # (model, text) -> unit vector
+KEPT_VECTORS = 50_000  # about 75 MB of 384-dimension vectors: every profile's, many times over
 
 
 def embed(texts: list[str]) -> np.ndarray | None:
-    """Unit vectors (len(texts) × dimensions), or None in keyword-only mode."""
+    """Unit vectors (len(texts) × dimensions), or None in keyword-only mode. Each text's vector is
+    kept: the same profiles are matched again and again, all together or a few at a time."""
     if not embeddings.enabled():
         return None
-    return _embed(embeddings.model_name(), tuple(texts))
+    model = embeddings.model_name()
+    missing = list(dict.fromkeys(t for t in texts if (model, t) not in _vectors))
+    if missing:
+        if len(_vectors) + len(missing) > KEPT_VECTORS:
+            _vectors.clear()
+        _vectors.update(((model, t), v) for t, v in zip(
+            missing, np.asarray(embeddings.embed(missing), dtype=np.float32), strict=True))
+    return np.stack([_vectors[(model, t)] for t in texts]).astype(np.float32, copy=False)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from . import (
     api,
     backend,
     charts,
+    cluster,
     conditional,
     digest,
     feeds,
@@ -29,6 +30,7 @@ from . import (
     opportunities,
     pages,
     params,
+    partners,
     security,
     topics,
     trends,
@@ -69,7 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     conditional.init_app(app)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, partners, cluster, admin):
         app.register_blueprint(module.bp)
     return app
 

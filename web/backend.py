@@ -13,12 +13,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 from threading import Lock
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 
 from core import clock
+from firms.store import FirmStore
 from search.backend import SearchBackend
 from search.backend import get_backend as load_backend
 from search.errors import InvalidQuery
@@ -38,16 +40,26 @@ def get_backend() -> SearchBackend:
 
 
 def answers_state() -> str | None:
-    """Generation, day and release: what an answer depends on besides the request; None when
-    the backend cannot tell its generation (then nothing is kept or validated)."""
+    """Generation, day, release and the firm profiles' last change: what an answer depends on
+    besides the request; None when the backend cannot tell its generation (then nothing is kept
+    or validated)."""
     holder = request if has_request_context() else None  # once per request; outside one, each time
     if holder is None or not hasattr(holder, "answers_state"):
         generation = get_backend().generation()
-        state = None if generation is None else f"{generation}|{clock.today()}|{RELEASE}"
+        state = None if generation is None else f"{generation}|{clock.today()}|{RELEASE}|{_profiles_stamp()}"
         if holder is None:
             return state
         holder.answers_state = state
     return holder.answers_state
+
+
+def _profiles_stamp() -> int:
+    """When the firm profiles last changed (firms.db written: an import, an edit): the matches,
+    the partner teams and the capability map depend on them."""
+    try:
+        return (Path(current_app.config["DATA_DIR"]) / FirmStore.filename).stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 class AnswerCache:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from core.errors import EXIT_USAGE, ObservatorioError
+from search.errors import InvalidQuery
 from search.params import RequestModel
 from search.query import SearchQuery
 
@@ -97,6 +98,9 @@ def build_parser() -> Parser:
     add_parameters(match, MatchQuery)
     match.add_argument("--json", action="store_true",
                        help="print the JSON of GET /api/firms/<id>/matches or /api/items/<id>/firms")
+    match.add_argument("--partners", action="store_true",
+                       help="with --item: teams of two or three firms that together cover the topics no "
+                            "firm covers alone (the JSON of GET /api/items/<id>/partners)")
     return parser
 
 
@@ -275,6 +279,12 @@ def run_firms(args) -> int:
 def run_match(args) -> int:
     from .commands import print_matches
 
+    if args.partners:
+        if not args.item:
+            raise InvalidQuery("partners", "needs --item")
+        from .commands import print_partners
+
+        return print_partners(args.item, args.json)
     size = MatchQuery.from_params(parameters_of(args, MatchQuery)).size
     return print_matches(args.firm, args.item, size, args.json)
 

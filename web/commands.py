@@ -29,7 +29,22 @@ def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
     with source_locks(source.id for source in sources):
         runs = crawl(sources, get_backend(), HealthStore(), overrides, options)
     print_report(runs, out)
+    refresh_matches(out)
     return runs
+
+
+def refresh_matches(out: IO[str] | None = None) -> None:
+    """Match what changed against the firm profiles (after a crawl: the new opportunities only;
+    after an import: the changed profiles against every opportunity), kept in matches.db."""
+    from firms.service import Matching
+    from firms.store import FirmStore
+
+    store = FirmStore()
+    if not store.all(private=True):
+        return
+    work = Matching(store, get_backend(), private=True).refresh()
+    print(f"matches: {work.opportunities} new or changed opportunit(ies) and {work.firms} new or changed "
+          f"profile(s) scored, {work.pairs} pair(s)", file=out)
 
 
 def print_report(runs: list[SourceRun], out: IO[str] | None = None) -> None:
@@ -275,6 +290,7 @@ def import_firms(path: str, out: IO[str] | None = None) -> None:
     FirmStore().save(with_suggested_topics(firms))
     print(f"imported {len(firms)} firm profile(s)"
           + (f"; topics suggested for {', '.join(suggested)}" if suggested else ""), file=out)
+    refresh_matches(out)
 
 
 def export_firms(out: IO[str] | None = None) -> None:
@@ -302,4 +318,20 @@ def print_matches(firm_id: str | None, item_id: str | None, size: int, as_json: 
         print(f"- {item['score']:.2f}  {item.get('title') or item.get('name')}  [{item['id']}]", file=out)
         for reason in item["reasons"]:
             print(f"      {reason}", file=out)
+    return 0
+
+
+def print_partners(item_id: str, as_json: bool, out: IO[str] | None = None) -> int:
+    """Teams of firms for an open opportunity no firm covers alone (an unknown id: NotFound, exit 2)."""
+    from firms.service import Matching, team_json
+    from firms.store import FirmStore
+
+    teams = [team_json(t) for t in Matching(FirmStore(), get_backend(), private=True).partners(item_id)]
+    if as_json:
+        print(json.dumps({"items": teams}, ensure_ascii=False, indent=2), file=out)
+        return 0
+    print(f"{len(teams)} team(s)", file=out)
+    for team in teams:
+        names = " + ".join(f"{firm['name']} [{firm['id']}]" for firm in team["firms"])
+        print(f"- {team['score']:.2f}  {names}\n      {team['reason']}", file=out)
     return 0

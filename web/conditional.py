@@ -6,8 +6,8 @@ is done: after a crawl, each page is rendered once for all workers, not once per
 An answer depends on the request (scheme and host, which links carry; path, query string,
 language), on the index's generation, the day and the release (`backend.answers_state`), so
 together they are its validator: a feed reader polling every hour gets 304s until a crawl
-changes the index or the day turns. The admin and anything posted are never conditional: they
-depend on the session.
+changes the index or the day turns. The admin's pages, any answer to the admin's session (it
+shows private firm profiles) and anything posted are never conditional: they depend on the session.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 
 from core.statefile import StateFile
@@ -75,7 +75,8 @@ class RenderedAnswers(StateFile):
 
 def _etag() -> str | None:
     if (request.method not in ("GET", "HEAD") or request.blueprint in PRIVATE_BLUEPRINTS
-            or request.endpoint in (None, "static")):  # static files carry Flask's own validators
+            or request.endpoint in (None, "static")  # static files carry Flask's own validators
+            or session.get("admin")):  # the admin sees private firm profiles: never kept, never shared
         return None
     state = answers_state()
     if state is None:

@@ -66,6 +66,52 @@ def matches(label: str) -> dict:
             "properties": {"items": {"type": "array", "items": match}}}
 
 
+def teams() -> dict:
+    """{"items": [{firms, covers, missing, score, reason}]}: what /api/items/{id}/partners answers."""
+    firm = {"type": "object", "required": ["id", "name", "score", "topics"], "additionalProperties": False,
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                           "score": {"type": "number", "minimum": 0, "maximum": 1},
+                           "topics": {"type": "array", "items": {"type": "string"}}}}
+    slugs = {"type": "array", "items": {"type": "string"}}
+    team = {"type": "object", "required": ["firms", "covers", "missing", "score", "reason"],
+            "additionalProperties": False,
+            "properties": {"firms": {"type": "array", "items": firm, "minItems": 2, "maxItems": 3},
+                           "covers": slugs, "missing": slugs,
+                           "score": {"type": "number", "minimum": 0, "maximum": 1},
+                           "reason": {"type": "string"}}}
+    return {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": team, "maxItems": 3}}}
+
+
+def capabilities() -> dict:
+    """What /api/capabilities answers: per topic, the firms, the calls and the awards' suppliers."""
+    amounts = {"type": "array", "items": {"type": "object", "required": ["currency", "value"],
+                                          "additionalProperties": False,
+                                          "properties": {"currency": {"type": "string"},
+                                                         "value": {"type": "number", "minimum": 0}}}}
+    firm = {"type": "object", "required": ["id", "name", "public"], "additionalProperties": False,
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                           "public": {"type": "boolean"}}}
+    supplier = {"type": "object", "required": ["name", "contracts", "amounts", "member", "lead"],
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}, "contracts": {"type": "integer", "minimum": 1},
+                               "amounts": amounts, "member": {"type": "boolean"},
+                               "lead": {"type": "boolean"}}}
+    topic = {"type": "object", "additionalProperties": False,
+             "required": ["topic", "label", "firms", "calls", "amounts", "gap", "suppliers"],
+             "properties": {"topic": {"type": "string"}, "label": {"type": "string"},
+                            "firms": {"type": "array", "items": firm},
+                            "calls": {"type": "integer", "minimum": 0},
+                            "amounts": amounts, "gap": {"type": "boolean"},
+                            "suppliers": {"type": "array", "items": supplier}}}
+    return {"type": "object", "required": ["since", "until", "weeks", "topics", "gaps"],
+            "additionalProperties": False,
+            "properties": {"since": {"type": "string", "format": "date"},
+                           "until": {"type": "string", "format": "date"}, "weeks": {"type": "integer"},
+                           "topics": {"type": "array", "items": topic},
+                           "gaps": {"type": "array", "items": {"type": "string"}}}}
+
+
 def _media(kind: str, description: str) -> dict:
     return {"description": description, "content": {kind: {"schema": {"type": "string"}}}}
 
@@ -99,6 +145,17 @@ def openapi_document() -> dict[str, Any]:
             "reasons (public profiles only, unless with the admin session)",
             [_path_parameter("id"), *parameters(MatchQuery)],
             _json(matches("name"), "The matches"), 400, 404),
+        "/api/items/{id}/partners": _get(
+            "Up to three teams of two or three firms whose profiles together cover the topics of an "
+            "open funding call or tender that no firm covers alone, with the reason (public profiles "
+            "only, unless with the admin session)", [_path_parameter("id")],
+            _json(teams(), "The teams, best first"), 404),
+        "/api/capabilities": _get(
+            "The cluster's capability map: per topic, the firms (public profiles only, unless with the "
+            "admin session), the funding calls and tenders of the last 12 weeks and their amounts per "
+            "currency, the gaps, and the awarded suppliers (outside ones where the cluster has firms are "
+            "leads)", [], _json(capabilities(), "The map")),
+        "/cluster.csv": _get("The capability map as CSV, one row per topic", [], _media("text/csv", "CSV")),
         "/api/topics": _get("The topic taxonomy", [], _json({"type": "array", "items": {"type": "object"}},
                                                              "Every topic")),
         "/healthz": _get("Liveness and document count", [], _json({"type": "object"}, "OK"), 503),

@@ -13,7 +13,8 @@ from search.query import SearchQuery
 from .requests import from_request
 
 # Machine endpoints that take no query parameters: one given is a mistake worth a 400.
-NO_PARAMETERS = ("api.item", "api.topics", "api.openapi", "api.healthz", "feeds.topic_atom")
+NO_PARAMETERS = ("api.item", "api.topics", "api.openapi", "api.healthz", "feeds.topic_atom",
+                 "partners.item_partners", "cluster.page", "cluster.api", "cluster.export")
 
 
 def reject_unexpected_parameters() -> None:

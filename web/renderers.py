@@ -123,7 +123,7 @@ def csv_rows(documents: Iterable[Document]) -> Iterator[str]:
     # url_for per row costs as much as the rest of the row: build the item URL from a prefix.
     page_prefix = url_for("search.item", doc_id="-", _external=True)[:-1]
     for number, doc in enumerate(documents, start=1):
-        writer.writerow([_cell(value) for value in _csv_values(doc, page_prefix + quote(doc.id, safe=""))])
+        writer.writerow([cell(value) for value in _csv_values(doc, page_prefix + quote(doc.id, safe=""))])
         if number % CSV_BATCH == 0:
             yield flush()
     yield flush()
@@ -141,6 +141,7 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
+    """A CSV cell as text; one a spreadsheet would read as a formula starts with a quote."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in FORMULA_START else text
