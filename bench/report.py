@@ -105,6 +105,18 @@ def browser(out: str) -> Iterator[Row]:
                   f"{times}× the time per page")
 
 
+def es_cluster(out: str) -> Iterator[Row]:
+    stopped = re.search(r"^(\w+) stopped .*?: (\d+) documents found, (\d+) written meanwhile", out, re.M)
+    back = re.search(rf"green again {NUMBER} s after its start; each node holds (\d+) documents", out)
+    search = re.search(rf"both nodes {NUMBER} ms \(baseline\), one node {NUMBER} ms, ratio {NUMBER}×", out)
+    yield Row("one node stopped: documents found, written meanwhile",
+              f"{stopped[2]} found, {stopped[3]} written")
+    yield Row("the node rejoins empty: back to green, copies",
+              f"{back[1]} s; {back[2]} documents on each node")
+    yield Row("keyword search p50 with one node", f"{search[2]} ms", f"both nodes: {search[1]} ms",
+              f"{search[3]}×")
+
+
 @dataclass
 class Bench:
     name: str
@@ -126,6 +138,7 @@ BENCHES = [
     Bench("match", ["--firms", "50", "--opportunities", "1000", "--rounds", "2"], "firm matching", match),
     Bench("ocds_merge", ["--processes", "500"], "OCDS compiled releases", ocds_merge),
     Bench("browser", ["--notices", "20", "--per-page", "10"], "crawling through a browser", browser),
+    Bench("es_cluster", ["--documents", "2000", "--searches", "30"], "two-node Elasticsearch", es_cluster),
 ]
 
 
@@ -136,7 +149,8 @@ def run(bench: Bench) -> tuple[list[Row], str, float]:
         done = subprocess.run([sys.executable, "-m", f"bench.{bench.name}", *bench.arguments], cwd=ROOT,
                               capture_output=True, text=True, timeout=1800)
         output = done.stdout
-        failed = done.returncode and f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        failed = done.returncode and f"exit {done.returncode}: {last}"
     except subprocess.TimeoutExpired as exc:
         output, failed = str(exc.stdout or ""), "did not finish in 30 minutes"
     seconds = time.perf_counter() - started
@@ -180,7 +194,8 @@ def markdown(results: list[tuple[Bench, list[Row], str, float]], load_before: tu
         for row in rows:
             cells = [f"{bench.name} ({bench.measures})", row.figure, row.value, row.baseline, row.ratio,
                      f"`{bench.command}`"]
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+            cells = [" ".join(cell.split()).replace("|", "\\|") for cell in cells]  # one line each
+            lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## Raw output", ""]
     for bench, _, output, seconds in results:
         lines += [f"<details><summary>{bench.name}: <code>{bench.command}</code> ({seconds:.0f} s)</summary>",
