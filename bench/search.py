@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from search.backend import get_backend  # noqa: E402
 from search.document import Document  # noqa: E402
-from search.query import FACETS, SearchQuery  # noqa: E402
+from search.query import SearchQuery  # noqa: E402
 
 KINDS = ["news"] * 6 + ["funding_call"] * 2 + ["tender"] * 3 + ["event"]
 SOURCES = [f"source_{n:02d}" for n in range(40)]
@@ -181,6 +181,11 @@ def bench_backend(backend, documents: list[Document], query_set: list[dict]) -> 
     return results
 
 
+# The first release's facets, all of them columns: stage and supplier came later, and live only in
+# the JSON, so the baseline counts fewer facets than the cached columns do (a conservative ratio).
+FIRST_FACETS = ("topic", "kind", "source", "lang")
+
+
 def facet_baseline(backend, query_set: list[dict]) -> None:
     """Facet counting the first release's way (a GROUP BY per facet) against cached columns."""
     from search.sqlite_query import compile_query
@@ -190,7 +195,7 @@ def facet_baseline(backend, query_set: list[dict]) -> None:
     def group_by(x):
         compiled = compile_query(SearchQuery(q=x["q"]))
         matching = f"SELECT d.rowid FROM {compiled.from_clause} WHERE {compiled.condition}"
-        for facet in FACETS:
+        for facet in FIRST_FACETS:
             if facet == "topic":
                 sql = (f"SELECT topic, count(*) FROM document_topics WHERE rowid IN ({matching}) "
                        "GROUP BY topic")

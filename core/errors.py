@@ -23,3 +23,7 @@ class ConfigError(ObservatorioError):
         self.path, self.line, self.field, self.message = str(path), line, field, message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+
+
+class DataDirError(ObservatorioError):
+    """The data directory (or a file in it) cannot be written: read-only, full, or not permitted."""

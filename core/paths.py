@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
+
+from .errors import DataDirError
 
 
 def data_dir() -> Path:
     """The embedded index, crawl state, source health: OBSERVATORIO_DATA_DIR, else ./data."""
     return Path(os.environ.get("OBSERVATORIO_DATA_DIR") or "data")
+
+
+def check_writable(folder: Path) -> None:
+    """Write and sync one byte in `folder`, or raise DataDirError saying why it cannot be written
+    (a read-only or full file system, missing permissions): a clear error before a command
+    starts work it could not record."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise DataDirError(f"cannot write to the data directory {folder} (OBSERVATORIO_DATA_DIR): "
+                           f"{exc.strerror or exc}") from exc
 
 
 def config_dir() -> Path:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import DataDirError
 from .paths import data_dir
 
 
@@ -30,5 +31,17 @@ class StateFile:
         try:
             with db:
                 yield db
+        except sqlite3.OperationalError as exc:
+            if not _unwritable(exc):
+                raise
+            raise DataDirError(f"cannot write {self.path} (OBSERVATORIO_DATA_DIR): {exc}; "
+                               "the change was rolled back") from exc
         finally:
             db.close()
+
+
+def _unwritable(exc: sqlite3.OperationalError) -> bool:
+    """The file system refused the write (full, read-only, an I/O error), not the SQL."""
+    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes keep it in the low byte
+    return primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
+                       sqlite3.SQLITE_CANTOPEN)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from core.errors import ConfigError
-from core.paths import config_file, data_dir
+from core.paths import check_writable, config_file, data_dir
 from crawlers.health import HealthStore, SourceRun
 from search.backend import get_backend
 
@@ -22,12 +22,19 @@ DEMO_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
 
 def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
                      out: IO[str] | None = None, options: Any = None) -> list[SourceRun]:
-    """Crawl `sources` with the catalogue's `crawler:` options, record and print each run."""
+    """Crawl `sources` with the catalogue's `crawler:` options, record and print each run.
+
+    A data directory that cannot be written or a backend that cannot be reached stops the run
+    with a clear error before anything is fetched, so nothing is marked as seen.
+    """
     from crawlers.locks import source_locks
     from crawlers.runner import crawl
 
+    check_writable(data_dir())
+    backend = get_backend()
+    backend.count()  # raises BackendUnavailable when the index cannot be reached
     with source_locks(source.id for source in sources):
-        runs = crawl(sources, get_backend(), HealthStore(), overrides, options)
+        runs = crawl(sources, backend, HealthStore(), overrides, options)
     print_report(runs, out)
     refresh_matches(out)
     return runs

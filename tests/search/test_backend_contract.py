@@ -191,9 +191,19 @@ def test_weekly_histograms_by_topic_and_kind(backend):
 
 
 @pytest.mark.parametrize("hostile", ['a" OR "b', "NEAR(a b)", "title:x", "*", '"', "(((", "x~2 a|b",
-                                     "\\", "\x00", "😀", "<script>", "-", "AND OR NOT", "a" * 500])
+                                     "\\", "\x00", "😀", "<script>", "-", "AND OR NOT", "a" * 500,
+                                     # Lucene / query_string syntax: regexps, fields, boosts, JSON
+                                     "/.*/", "_exists_:title", "*:*", "title:(a OR b)^10", "{!lucene}x",
+                                     '{"match_all": {}}', "a~10", "source:demo_b", "[* TO *]"])
 def test_no_user_input_breaks_a_search(backend, hostile):
     result = backend.search(SearchQuery(q=hostile))
     assert result.total == len(result.hits) == sum(result.facets["kind"].values())
     if not any(c.isalnum() for c in hostile):  # nothing to search for: everything is listed
         assert result.total == len(CORPUS)
+
+
+@pytest.mark.parametrize("field_syntax", ["_exists_:title", "source:demo_b", "kind:tender", "*:*"])
+def test_field_syntax_in_a_query_is_words_not_a_filter(backend, field_syntax):
+    """No document holds these words: read as Lucene syntax they would match some or all."""
+    expected = len(CORPUS) if field_syntax == "*:*" else 0  # no words at all: everything is listed
+    assert backend.search(SearchQuery(q=field_syntax)).total == expected
