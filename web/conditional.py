@@ -20,7 +20,7 @@ from flask_babel import get_locale
 
 from .backend import answers_state
 
-PRIVATE_BLUEPRINTS = {"admin"}
+PRIVATE_BLUEPRINTS = {"admin", "subscriptions"}  # session-bound forms, or an address's own page
 RENDERED_BUDGET = 64 * 1024 * 1024  # bytes of rendered answers kept per worker
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 

@@ -1,0 +1,224 @@
+"""Self-service subscriptions over HTTP, with a real local SMTP server: subscribe, confirm, receive,
+unsubscribe; signed links; rate limits; addresses kept private; the digest to subscriptions."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from itsdangerous.timed import TimestampSigner
+
+from core import clock
+from search.backend import get_backend
+from tests.helpers import free_port, run_cli
+from tests.search.test_backend_contract import doc
+from web.commands import send_alerts
+from web.subscriptions import Subscriptions
+
+ANA = "ana@example.org"
+LINK = re.compile(r"https?://\S+")
+
+
+class Inbox:
+    """Keeps every message it receives, parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("OBSERVATORIO_SMTP_URL", f"smtp://127.0.0.1:{port}?from=obs@example.org")
+    yield inbox
+    controller.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return LINK.findall(text_of(message))
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def subscribe(client, **form) -> tuple[int, str]:
+    response = client.post("/subscribe", data={"email": ANA, "frequency": "daily", **form})
+    return response.status_code, response.get_data(as_text=True)
+
+
+def confirm(client, url: str) -> str:
+    page = client.get(path_of(url)).get_data(as_text=True)
+    assert "Confirmar" in page and "csrf_token" in page  # a GET changes nothing: scanners open links
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    return client.post(path_of(url), data={"csrf_token": token}).get_data(as_text=True)
+
+
+def add_documents(data_dir, *documents) -> None:
+    backend = get_backend("sqlite", path=data_dir / "observatorio.db")
+    backend.upsert(list(documents))
+    backend.close()
+
+
+def alerts() -> str:
+    out = io.StringIO()
+    send_alerts(True, out)
+    return out.getvalue()
+
+
+NEW_CALL = doc("new-cyber", "Nueva convocatoria de ciberseguridad para pymes", topics=["cybersecurity"],
+               kind="funding_call", published=clock.now() - timedelta(hours=1))
+NEW_NEWS = doc("new-cyber-news", "Ataque de ransomware en una municipalidad", topics=["cybersecurity"],
+               published=clock.now() - timedelta(hours=2))
+OTHER = doc("new-cloud", "Servidores en la nube para el cantón", topics=["cloud"],
+            published=clock.now() - timedelta(hours=1))
+
+
+def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(client, data_dir, inbox):
+    status, page = subscribe(client, kind="topic", topic="cybersecurity")
+    assert status == 200 and "Revise su correo" in page and ANA not in page
+    (confirmation,) = inbox.messages
+    assert confirmation["To"] == ANA and "Tema: Ciberseguridad (diario)" in text_of(confirmation)
+    assert "alerts sent to 0 of 0" in alerts() and len(inbox.messages) == 1  # nothing before confirmation
+
+    assert "Suscripción confirmada" in confirm(client, links_in(confirmation)[0])
+    assert "0 new" in alerts() and len(inbox.messages) == 1  # what matched already is not news
+
+    add_documents(data_dir, NEW_CALL, NEW_NEWS, OTHER)
+    assert "alerts sent to 1 of 1" in alerts()
+    (alert,) = inbox.messages[1:]
+    body = text_of(alert)
+    assert NEW_CALL.title in body and NEW_NEWS.title in body and OTHER.title not in body
+    assert "Fondo PROPYME" not in body  # matched before confirmation
+    assert alert["Subject"] == "Observatorio TIC: 2 documentos nuevos · Tema: Ciberseguridad (diario)"
+    assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = alert["List-Unsubscribe"].strip().strip("<>")
+    assert unsubscribe in body and "/subscriptions/manage/" in body
+    assert "alerts sent to 0 of 1" in alerts() and len(inbox.messages) == 2  # a rerun: nothing again
+
+    mail_client = client.application.test_client()  # no session, no CSRF token: RFC 8058
+    response = mail_client.post(path_of(unsubscribe), data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "Suscripción cancelada" in response.get_data(as_text=True)
+    later = doc("later-cyber", "Otra convocatoria de ciberseguridad", topics=["cybersecurity"],
+                published=clock.now())
+    add_documents(data_dir, later)
+    assert "alerts sent to 0 of 0" in alerts() and len(inbox.messages) == 2
+
+
+def test_a_saved_search_alerts_only_what_matches_it(client, data_dir, inbox):
+    page = client.get("/?q=ciberseguridad&kind=funding_call&page=1").get_data(as_text=True)
+    query = re.search(r'name="query" value="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert query == "kind=funding_call&q=ciberseguridad"  # canonical: sorted, no page
+    assert subscribe(client, kind="search", query=query, frequency="weekly")[0] == 200
+    confirm(client, links_in(inbox.messages[0])[0])
+    add_documents(data_dir, NEW_CALL, NEW_NEWS, OTHER)
+    alerts()
+    body = text_of(inbox.messages[1])
+    assert NEW_CALL.title in body and NEW_NEWS.title not in body and OTHER.title not in body
+    assert "Búsqueda: «ciberseguridad» · kind: funding_call (semanal)" in body
+
+
+def test_links_for_another_purpose_altered_or_expired_are_refused(client, app, inbox, monkeypatch):
+    subscribe(client, kind="topic", topic="ai")
+    confirm_url = links_in(inbox.messages[0])[0]
+    token = confirm_url.rsplit("/", 1)[1]
+    for path in (f"/unsubscribe/{token}", f"/subscriptions/manage/{token}",
+                 f"/subscriptions/confirm/{token[:-2]}xx"):
+        assert client.get(path).status_code == 400, path
+    from web import tokens
+
+    old = int(time.time()) - int(timedelta(days=8).total_seconds())
+    with app.test_request_context():
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: old)
+        expired = tokens.sign("confirm", 1)
+        monkeypatch.undo()
+    page = client.get(f"/subscriptions/confirm/{expired}")
+    assert page.status_code == 400 and "caducado" in page.get_data(as_text=True)
+    assert Subscriptions(app.config["DATA_DIR"] + "/subscriptions.db").get(1).confirmed_at is None
+
+
+def test_requests_are_limited_per_address_and_per_client(client, inbox):
+    assert [subscribe(client, kind="digest")[0] for _ in range(4)] == [200, 200, 200, 429]
+    assert "Demasiadas solicitudes" in subscribe(client, kind="digest")[1]
+    assert len(inbox.messages) == 1  # the same request again: one confirmation
+    others = [subscribe(client, kind="digest", email=f"p{i}@example.org")[0] for i in range(8)]
+    assert others == [200] * 7 + [429]  # ten accepted requests from this client in the hour
+
+
+@pytest.mark.parametrize("form", [{"email": "not-an-address"}, {"email": "a@b"}, {"topic": "no_such_topic"},
+                                  {"kind": "search", "query": ""}, {"kind": "nothing"}])
+def test_a_bad_request_is_refused_clearly_and_sends_nothing(client, inbox, form):
+    status, page = subscribe(client, **{"kind": "topic", "topic": "ai", **form})
+    assert status == 400 and 'role="alert"' in page and not inbox.messages
+
+
+def test_addresses_appear_on_no_public_page_and_the_manage_page_cancels(client, inbox):
+    subscribe(client, kind="topic", topic="cybersecurity")
+    subscribe(client, kind="digest", topic=["ai", "data"], frequency="weekly")
+    confirmed = confirm(client, links_in(inbox.messages[0])[0])
+    manage = re.search(r'href="(/subscriptions/manage/[^"]+)"', confirmed)[1]
+    for path in ("/", "/?q=ciberseguridad", "/topics/cybersecurity", "/digest", "/trends", "/opportunities"):
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert "example.org" not in page, path
+    page = client.get(manage).get_data(as_text=True)
+    assert "a•••@example.org" in page and ANA not in page
+    assert "Tema: Ciberseguridad (diario)" in page and "Resumen semanal: Inteligencia artificial" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    assert client.post(manage, data={"cancel": "1"}).status_code == 400  # CSRF, as every form
+    page = client.post(manage, data={"cancel": "1", "csrf_token": token}).get_data(as_text=True)
+    assert "Cancelada 1 suscripción" in page and "Tema: Ciberseguridad" not in page
+    page = client.post(manage, data={"cancel": "all", "csrf_token": token}).get_data(as_text=True)
+    assert "Esta dirección no tiene suscripciones" in page
+
+
+def test_the_digest_goes_to_confirmed_subscriptions_and_to_the_imported_list(client, inbox, tmp_path):
+    from tests.web.test_digest import hostile_week
+
+    subscribe(client, kind="digest", topic="ai", frequency="weekly")
+    subscribe(client, kind="digest", email="beto@example.org", frequency="weekly")  # never confirmed
+    confirm(client, links_in(inbox.messages[0])[0])
+    listed = tmp_path / "subscribers.yaml"
+    listed.write_text("subscribers:\n  - {email: comision@example.org, name: Comisión}\n")
+    sent = run_cli("digest", "--week", hostile_week(), "--send", "--subscribers", str(listed))
+    assert sent.returncode == 0, sent.stderr
+    assert "digest sent to 2 of 2" in sent.stdout and "1 message(s) without unsubscribe links" in sent.stdout
+    digest = inbox.to(ANA)[-1]
+    assert digest["Subject"].startswith("Observatorio TIC: resumen semanal")
+    html = digest.get_body(("html",)).get_content()
+    assert digest["List-Unsubscribe"] and "Dejar de recibir estos mensajes" in html
+    assert not inbox.to("beto@example.org")[1:]
+
+
+def test_the_list_import_keeps_out_who_unsubscribed(data_dir, tmp_path):
+    listed = tmp_path / "subscribers.yaml"
+    listed.write_text("subscribers:\n  - {email: a@example.org}\n  - {email: b@example.org}\n")
+    assert "2 added" in run_cli("subscribers", "import", str(listed)).stdout
+    store = Subscriptions(data_dir / "subscriptions.db")
+    store.cancel([store.of_address("a@example.org")[0].id])  # by the link in a message
+    listed.write_text("subscribers:\n  - {email: a@example.org}\n")
+    result = run_cli("subscribers", "import", str(listed))
+    assert result.returncode == 0 and "1 removed, 1 unsubscribed" in result.stdout
+    assert store.active("digest") == []
+    listed.write_text("subscribers:\n  - {email: 'a@@example.org'}\n")
+    bad = run_cli("subscribers", "import", str(listed))
+    assert bad.returncode == 2 and f"{listed}:2: subscribers[0].email" in bad.stderr
+
