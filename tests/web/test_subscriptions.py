@@ -7,46 +7,20 @@ import io
 import re
 import time
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from itsdangerous.timed import TimestampSigner
 
 from core import clock
 from search.backend import get_backend
-from tests.helpers import free_port, run_cli
+from tests.helpers import run_cli
 from tests.search.test_backend_contract import doc
 from web.commands import send_alerts
 from web.subscriptions import Subscriptions
 
 ANA = "ana@example.org"
 LINK = re.compile(r"https?://\S+")
-
-
-class Inbox:
-    """Keeps every message it receives, parsed."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in m["To"]]
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("OBSERVATORIO_SMTP_URL", f"smtp://127.0.0.1:{port}?from=obs@example.org")
-    yield inbox
-    controller.stop()
 
 
 def text_of(message: EmailMessage) -> str:
@@ -222,3 +196,44 @@ def test_the_list_import_keeps_out_who_unsubscribed(data_dir, tmp_path):
     bad = run_cli("subscribers", "import", str(listed))
     assert bad.returncode == 2 and f"{listed}:2: subscribers[0].email" in bad.stderr
 
+
+
+def test_a_crash_between_two_alerts_then_a_rerun_sends_each_message_once(data_dir):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+    from tests.web.conftest import seed
+    from tests.web.test_outbox import SUBSCRIBERS, serving
+    from tests.web.test_outbox import Inbox as HoldingInbox
+    from web.alerts import AlertLog
+
+    seed(data_dir)
+    store = Subscriptions(data_dir / "subscriptions.db")
+    for address in SUBSCRIBERS:  # confirmed with nothing matching yet: every match is new
+        store.confirm(store.request(address, "topic", topics=("cybersecurity",), frequency="daily").id)
+    inbox = HoldingInbox(hold=SUBSCRIBERS[1])
+    controller, env = serving(inbox)
+    try:
+        command = [sys.executable, "-m", "web.cli", "alerts", "--send"]
+        with subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) as crashing:
+            deadline = time.monotonic() + 120
+            while SUBSCRIBERS[1] not in inbox.messages:
+                assert time.monotonic() < deadline and crashing.poll() is None
+                time.sleep(0.2)
+            crashing.send_signal(signal.SIGKILL)
+        inbox.hold = None
+        rerun = run_cli("alerts", "--send", env=env)
+        again = run_cli("alerts", "--send", env=env)
+    finally:
+        controller.stop()
+    assert rerun.returncode == 0, rerun.stderr
+    assert "alerts sent to 1 of 3" in rerun.stdout and f"already sent: {SUBSCRIBERS[0]}" in rerun.stdout
+    assert f"not sent again: {SUBSCRIBERS[1]}" in rerun.stdout
+    assert sorted(inbox.messages) == SUBSCRIBERS  # each once: the one in flight was delivered
+    assert "alerts sent to 0 of 3" in again.stdout and sorted(inbox.messages) == SUBSCRIBERS
+    log = AlertLog(data_dir / "subscriptions.db")
+    assert all(log.new(s.id, ["full-call"]) == [] for s in store.active("topic"))  # counted as sent
