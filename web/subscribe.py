@@ -110,8 +110,11 @@ def confirm(token: str):
         return _bad_link()
     if request.method == "GET":
         return render_template("subscriptions/confirm.html", subscription=subscription)
+    first = subscription.confirmed_at is None  # a second click must not swallow what is new since
     subscription = store().confirm(subscription.id)
-    if subscription.kind != "digest":  # what matches now is not news: alerts start from here
+    if subscription is None:
+        return _bad_link()
+    if first and subscription.kind != "digest":  # what matches now is not news: alerts start from here
         matching = candidates(get_backend(), subscription)
         AlertLog(_data(Subscriptions.filename)).baseline(subscription.id, matching)
     return render_template("subscriptions/done.html", confirmed=subscription,

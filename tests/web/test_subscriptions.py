@@ -78,6 +78,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(client, data_dir
     assert "0 new" in alerts() and len(inbox.messages) == 1  # what matched already is not news
 
     add_documents(data_dir, NEW_CALL, NEW_NEWS, OTHER)
+    confirm(client, links_in(confirmation)[0])  # a second click: what is new stays new
     assert "alerts sent to 1 of 1" in alerts()
     (alert,) = inbox.messages[1:]
     body = text_of(alert)
