@@ -238,3 +238,27 @@ def test_a_crash_between_two_alerts_then_a_rerun_sends_each_message_once(data_di
     assert "alerts sent to 0 of 3" in again.stdout and sorted(inbox.messages) == SUBSCRIBERS
     log = AlertLog(data_dir / "subscriptions.db")
     assert all(log.new(s.id, ["full-call"]) == [] for s in store.active("topic"))  # counted as sent
+
+
+def test_an_alert_after_a_crawl_holds_the_new_matching_documents_and_only_them(data_dir, demo_site, inbox,
+                                                                               tmp_path):
+    from crawlers.config import demo_sources, load_sources
+    from search.query import SearchQuery
+    from web.alerts import LOOKBACK_DAYS, AlertLog, candidates
+    from web.commands import write_catalogue
+
+    catalogue = write_catalogue(load_sources(demo_sources(), base_url=demo_site), tmp_path / "sources.yaml")
+    crawl = ("crawl", "--sources", str(catalogue), "--source")
+    assert run_cli(*crawl, "demo_surdigital_noticias").returncode == 0
+    store = Subscriptions(data_dir / "subscriptions.db")
+    subscription = store.confirm(store.request(ANA, "search", query="kind=news", frequency="daily").id)
+    backend = get_backend("sqlite", path=data_dir / "observatorio.db")
+    AlertLog(data_dir / "subscriptions.db").baseline(subscription.id, candidates(backend, subscription))
+    assert run_cli(*crawl, "demo_techwire_news", "--source", "demo_sicop_licitaciones").returncode == 0
+    recent = clock.today() - timedelta(days=LOOKBACK_DAYS)  # older ones are not news, however late crawled
+    new = backend.search(SearchQuery(source=("demo_techwire_news",), published_from=recent, size=100)).hits
+    assert new and "alerts sent to 1 of 1" in alerts()
+    (alert,) = inbox.messages
+    titles = {line[2:].split(" (cierre:")[0] for line in text_of(alert).splitlines() if line.startswith("- ")}
+    assert titles == {hit.document.title for hit in new}  # the tenders crawled with them are not news
+    assert "alerts sent to 0 of 1" in alerts() and len(inbox.messages) == 1
