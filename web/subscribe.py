@@ -25,7 +25,14 @@ from .labels import get_topic
 from .mailings import CONFIRM_MAX_AGE, MANAGE_MAX_AGE, confirmation, describe
 from .outbox import Outbox
 from .ratelimit import rate_limit
-from .subscriptions import InvalidSubscription, Subscription, Subscriptions, canonical_query, masked
+from .subscriptions import (
+    InvalidAddress,
+    InvalidSubscription,
+    Subscription,
+    Subscriptions,
+    canonical_query,
+    masked,
+)
 
 bp = Blueprint("subscriptions", __name__)
 bp.add_app_template_filter(describe, "describe")
@@ -74,6 +81,9 @@ def subscribe():
     try:
         asked = _asked()
         subscription = store().request(request.form.get("email", ""), **asked)
+    except InvalidAddress as exc:
+        problem = gettext("La dirección de correo no es válida: %(reason)s", reason=exc)
+        return render_template("subscriptions/done.html", problem=problem), 400
     except InvalidSubscription as exc:
         return render_template("subscriptions/done.html", problem=str(exc)), 400
     if _limited(subscription.address):

@@ -31,12 +31,16 @@ class InvalidSubscription(ValueError):
     """A subscription request with a bad address, kind, topic or search."""
 
 
+class InvalidAddress(InvalidSubscription):
+    """An e-mail address that cannot be written to (the reason is email-validator's)."""
+
+
 def normal_address(text: str) -> str:
     """The address as it will be written to, or InvalidSubscription saying what is wrong."""
     try:
         return validate_email(text.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidSubscription(str(exc)) from None
+        raise InvalidAddress(str(exc)) from None
 
 
 def canonical_query(query: SearchQuery) -> str:

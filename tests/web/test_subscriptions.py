@@ -41,8 +41,10 @@ def subscribe(client, **form) -> tuple[int, str]:
 
 
 def confirm(client, url: str) -> str:
-    page = client.get(path_of(url)).get_data(as_text=True)
+    response = client.get(path_of(url))
+    page = response.get_data(as_text=True)
     assert "Confirmar" in page and "csrf_token" in page  # a GET changes nothing: scanners open links
+    assert "ETag" not in response.headers  # its form is this session's: never cached for another
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     return client.post(path_of(url), data={"csrf_token": token}).get_data(as_text=True)
 
@@ -144,6 +146,8 @@ def test_requests_are_limited_per_address_and_per_client(client, inbox):
 def test_a_bad_request_is_refused_clearly_and_sends_nothing(client, inbox, form):
     status, page = subscribe(client, **{"kind": "topic", "topic": "ai", **form})
     assert status == 400 and 'role="alert"' in page and not inbox.messages
+    if "@" not in form.get("email", "@"):
+        assert "La dirección de correo no es válida" in page
 
 
 def test_addresses_appear_on_no_public_page_and_the_manage_page_cancels(client, inbox):
