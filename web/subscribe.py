@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale, gettext
 
+from core import clock
 from search.query import SearchQuery
 
 from . import mail, tokens
@@ -89,10 +90,10 @@ def subscribe():
     if _limited(subscription.address):
         return render_template("subscriptions/done.html", problem=gettext(
             "Demasiadas solicitudes de suscripción. Inténtelo de nuevo dentro de una hora.")), 429
-    if subscription.confirmed_at is None:
+    if subscription.confirmed_at is None:  # one confirmation a day: asking again after the link expired works
         try:
-            Outbox(_data(Outbox.filename)).send(
-                [(f"confirm:{subscription.id}", confirmation(subscription, request.url_root))])
+            key = f"confirm:{subscription.id}:{clock.today()}"
+            Outbox(_data(Outbox.filename)).send([(key, confirmation(subscription, request.url_root))])
         except mail.MailError:
             current_app.logger.exception("confirmation for subscription %s not sent", subscription.id)
             return render_template("subscriptions/done.html", problem=gettext(

@@ -133,10 +133,18 @@ def test_links_for_another_purpose_altered_or_expired_are_refused(client, app, i
     assert Subscriptions(app.config["DATA_DIR"] + "/subscriptions.db").get(1).confirmed_at is None
 
 
+def test_asking_again_after_the_link_expired_sends_a_new_one(client, inbox, monkeypatch):
+    subscribe(client, kind="topic", topic="ai")
+    monkeypatch.setenv("OBSERVATORIO_CLOCK", (clock.now() + timedelta(days=8)).isoformat())
+    subscribe(client, kind="topic", topic="ai")
+    assert len(inbox.messages) == 2  # one a day: a lost or expired link can be asked for again
+    assert "Suscripción confirmada" in confirm(client, links_in(inbox.messages[1])[0])
+
+
 def test_requests_are_limited_per_address_and_per_client(client, inbox):
     assert [subscribe(client, kind="digest")[0] for _ in range(4)] == [200, 200, 200, 429]
     assert "Demasiadas solicitudes" in subscribe(client, kind="digest")[1]
-    assert len(inbox.messages) == 1  # the same request again: one confirmation
+    assert len(inbox.messages) == 1  # the same request again: one confirmation a day
     others = [subscribe(client, kind="digest", email=f"p{i}@example.org")[0] for i in range(8)]
     assert others == [200] * 7 + [429]  # ten accepted requests from this client in the hour
 
