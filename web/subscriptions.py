@@ -153,7 +153,7 @@ class Subscriptions(StateFile):
     def sync_imported(self, entries: list[dict], base_url: str = "") -> dict[str, int]:
         """Make the imported digest subscriptions those of `entries` (address, name, lang, topics):
         new ones confirmed, changed ones updated, missing ones cancelled; an address that
-        unsubscribed itself stays unsubscribed. Counts of added, updated, removed and refused."""
+        unsubscribed itself stays unsubscribed. Counts of added, updated, removed and kept out."""
         now = clock.now().isoformat()
         counts = dict.fromkeys(("added", "updated", "removed", "unsubscribed"), 0)
         with self._db() as db:
