@@ -32,6 +32,7 @@ from . import (
     params,
     partners,
     security,
+    subscribe,
     topics,
     trends,
 )
@@ -67,11 +68,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     digest.init_app(app)
     csrf.init_app(app)
+    subscribe.init_app(app)
     app.before_request(params.reject_unexpected_parameters)
     conditional.init_app(app)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, partners, cluster, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, partners, cluster,
+                   subscribe, admin):
         app.register_blueprint(module.bp)
     return app
 

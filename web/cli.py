@@ -1,5 +1,5 @@
-"""The `observatorio` command: crawl, enrich, search, serve, digest, schedule, demo, sources, reindex,
-migrate, backup, firms, match."""
+"""The `observatorio` command: crawl, enrich, search, serve, digest, alerts, subscribers, schedule, demo,
+sources, reindex, migrate, backup, firms, match."""
 
 from __future__ import annotations
 
@@ -70,8 +70,21 @@ def build_parser() -> Parser:
                         help="e-mail it to the subscribers through OBSERVATORIO_SMTP_URL")
     digest.add_argument("--subscribers", metavar="FILE", help="default config/subscribers.yaml")
 
-    schedule = command("schedule", run_schedule, "Crawl each source on its schedule and send the weekly "
-                       "digest (config/schedule.yaml), until SIGTERM; every job runs once per slot, "
+    alerts = command("alerts", run_alerts, "List each confirmed topic or search subscription's documents "
+                     "new since its last alert; --send e-mails them (one message per subscription per day "
+                     "or week, never a document twice).")
+    alerts.add_argument("--send", action="store_true", help="e-mail them through OBSERVATORIO_SMTP_URL")
+
+    subscribers = command("subscribers", run_subscribers, "Import the commission's list of digest "
+                          "subscribers (config/subscribers.yaml is the format).")
+    subscriber_actions = subscribers.add_subparsers(dest="action", required=True, parser_class=Parser)
+    subscriber_import = subscriber_actions.add_parser(
+        "import", help="validate FILE, then make its entries the imported, confirmed digest subscriptions")
+    subscriber_import.add_argument("file", metavar="FILE")
+
+    schedule = command("schedule", run_schedule, "Crawl each source on its schedule, send the alerts and "
+                       "the weekly digest (config/schedule.yaml), until SIGTERM; every job runs once per "
+                       "slot, "
                        "however many schedulers run.")
     schedule.add_argument("--sources", metavar="FILE", help="source catalogue (default config/sources.yaml)")
     schedule.add_argument("--list", action="store_true", help="print each job's next and last run, and exit")
@@ -224,6 +237,19 @@ def run_digest(args) -> int:
     if args.send:
         return send_digest(args.week, args.subscribers)
     print_digest(args.week, args.format, TopicFilter(topic=tuple(args.topic)).topic)
+    return 0
+
+
+def run_alerts(args) -> int:
+    from .commands import send_alerts
+
+    return send_alerts(args.send)
+
+
+def run_subscribers(args) -> int:
+    from .commands import import_subscribers
+
+    import_subscribers(args.file, sys.stdout)
     return 0
 
 

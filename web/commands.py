@@ -251,30 +251,43 @@ def print_digest(week: str | None, fmt: str, topics: tuple[str, ...] = (),
 
 
 def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[str] | None = None) -> int:
-    """E-mail each subscriber the digest of their topics, in their language; 1 if any was refused."""
+    """E-mail each confirmed digest subscription (the commission's list, imported first, and those
+    made on the site) the digest of its topics, in its language; 1 if any was refused."""
     from flask_babel import force_locale, gettext
 
     from . import create_app, mail
     from .digest import build_digest, render
+    from .mailings import addressed, base_url, with_way_out
     from .outbox import Outbox
-    from .subscribers import digest_message, load_subscribers
+    from .subscriptions import Subscriptions
 
     mail.smtp_settings()  # a missing or malformed OBSERVATORIO_SMTP_URL stops us before any work
-    subscribers = load_subscribers(subscribers_file)
-    if not subscribers:
-        raise ConfigError(subscribers_file or config_file("subscribers.yaml"), None, "no subscribers yet")
+    import_subscribers(subscribers_file, out)
+    recipients = list({s.address: s for s in reversed(Subscriptions().active("digest"))}.values())[::-1]
+    if not recipients:
+        raise ConfigError(subscribers_file or config_file("subscribers.yaml"), None,
+                          "no subscribers yet (nor confirmed digest subscriptions)")
     backend, messages, digests = get_backend(), [], {}
-    with create_app().app_context():  # templates and labels, no request
-        for subscriber in subscribers:
-            if subscriber.topics not in digests:  # one digest per set of topics, not per person
-                digests[subscriber.topics] = build_digest(backend, week, subscriber.topics)
-            digest = digests[subscriber.topics]
-            with force_locale(subscriber.lang):
+    with create_app().app_context():  # templates, labels and links, no request
+        for subscription in recipients:
+            if subscription.topics not in digests:  # one digest per set of topics, not per person
+                digests[subscription.topics] = build_digest(backend, week, subscription.topics)
+            digest = digests[subscription.topics]
+            with force_locale(subscription.lang):
                 subject = gettext("Observatorio TIC: resumen semanal %(week)s", week=digest.week)
-            messages.append(digest_message(subscriber, subject, render(digest, "md", subscriber.lang),
-                                           render(digest, "html", subscriber.lang)))
+            messages.append(with_way_out(addressed(subscription, subject), subscription,
+                                         render(digest, "md", subscription.lang),
+                                         render(digest, "html", subscription.lang)))
+    without = sum(1 for s in recipients if not base_url(s))
+    if without:
+        print(f"{without} message(s) without unsubscribe links: set OBSERVATORIO_PUBLIC_URL", file=out)
     delivery = Outbox().send((f"digest:{digest.week}:{m['To']}", m) for m in messages)
     print(f"digest sent to {len(delivery.sent)} of {len(messages)} subscriber(s)", file=out)
+    return print_delivery(delivery, out)
+
+
+def print_delivery(delivery, out: IO[str] | None = None) -> int:
+    """What the outbox did not send and why; 1 if a message was refused."""
     for label, addresses in (("already sent", delivery.already_sent),
                              ("in flight when an earlier run stopped, not sent again", delivery.in_doubt),
                              ("given up (refused too often, or disabled)", delivery.given_up)):
@@ -283,6 +296,46 @@ def send_digest(week: str | None, subscribers_file: str | None = None, out: IO[s
     for recipient, reason in delivery.refused.items():
         print(f"refused {recipient}: {reason}", file=out)
     return 1 if delivery.refused else 0
+
+
+def import_subscribers(path: str | None = None, out: IO[str] | None = None) -> None:
+    """Make the commission's list (subscribers.yaml, validated with file:line errors) the imported,
+    confirmed digest subscriptions; who unsubscribed by a link stays out."""
+    import os
+
+    from .subscribers import load_subscribers
+    from .subscriptions import Subscriptions
+
+    entries = [{"address": s.email, "name": s.name, "lang": s.lang, "topics": s.topics}
+               for s in load_subscribers(path)]
+    counts = Subscriptions().sync_imported(entries, os.environ.get("OBSERVATORIO_PUBLIC_URL", ""))
+    if any(counts.values()):
+        print("subscribers: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n), file=out)
+
+
+def send_alerts(send: bool, out: IO[str] | None = None) -> int:
+    """Each confirmed topic and search subscription's new documents: listed, or e-mailed with --send."""
+    from . import create_app, mail
+    from .alerts import AlertLog, messages, plans
+    from .outbox import Outbox
+    from .subscriptions import Subscriptions
+
+    if send:
+        mail.smtp_settings()
+    subscriptions, outbox, log, backend = Subscriptions(), Outbox(), AlertLog(), get_backend()
+    with create_app().app_context():
+        planned = list(plans(backend, log, outbox, subscriptions.active("topic", "search"), commit=send))
+        for plan in planned:
+            print(f"{plan.subscription.id:>5} {plan.subscription.kind:<6} {plan.subscription.frequency:<6} "
+                  f"{plan.slot:<10} {len(plan.documents):>4} new  {plan.subscription.address}", file=out)
+        if not send:
+            return 0
+        delivery = outbox.send(messages(planned))
+    for plan in planned:
+        log.settle(plan.subscription.id, outbox)
+    due = sum(1 for plan in planned if plan.documents)
+    print(f"alerts sent to {len(delivery.sent)} of {due} subscription(s) with new documents", file=out)
+    return print_delivery(delivery, out)
 
 
 def import_firms(path: str, out: IO[str] | None = None) -> None:

@@ -27,7 +27,7 @@ from .backend import answers_state
 
 log = logging.getLogger(__name__)
 
-PRIVATE_BLUEPRINTS = {"admin"}
+PRIVATE_BLUEPRINTS = {"admin", "subscriptions"}  # session-bound forms, or an address's own page
 RENDERED_BUDGET = 256 * 1024 * 1024  # bytes of rendered answers kept in the data directory
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 

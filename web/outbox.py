@@ -120,3 +120,9 @@ class Outbox(StateFile):
             rows = db.execute("SELECT state, COUNT(*) FROM messages WHERE key LIKE ? GROUP BY state",
                               (key_prefix + "%",))
             return {state: count for state, count in rows}
+
+    def state(self, key: str) -> str | None:
+        """The message's state (sending, sent, failed), None if it was never tried."""
+        with self._db() as db:
+            row = db.execute("SELECT state FROM messages WHERE key = ?", (key,)).fetchone()
+            return row["state"] if row else None

@@ -13,6 +13,7 @@ from search.query import MAX_DEPTH, SearchQuery
 
 from .backend import get_backend, with_query_vector
 from .params import search_query
+from .subscriptions import canonical_query
 
 bp = Blueprint("search", __name__)
 
@@ -25,7 +26,7 @@ def search():
     query = with_query_vector(search_query())
     result = get_backend().search(query)
     return render_template("search.html", query=query, result=result, pages=pagination(query, result.total),
-                           facet_top=FACET_TOP)
+                           facet_top=FACET_TOP, saved=canonical_query(query))
 
 
 def pagination(query: SearchQuery, total: int) -> dict:

@@ -1,4 +1,4 @@
-"""`observatorio schedule`: crawl each source on its own cron schedule, and send the weekly digest.
+"""`observatorio schedule`: crawl each source on its own cron schedule, send the alerts and the weekly digest.
 
 Each job runs at most once per scheduled time (its *slot*), however many schedulers run: a
 scheduler claims (job, slot) in `schedule.db` in the data directory before it starts the job, and
@@ -7,7 +7,7 @@ period (the machine was off) is not caught up; the next slot runs. croniter give
 time (`get_prev`), which is what makes the claim a shared key; an in-process scheduler such as
 APScheduler keeps its bookkeeping in memory, one process each.
 
-Jobs run as child processes (`observatorio crawl ...`, `observatorio digest --send`): Scrapy's
+Jobs run as child processes (`observatorio crawl ...`, `alerts --send`, `digest --send`): Scrapy's
 reactor cannot restart within one process, and a job that crashes cannot take the scheduler
 with it. Crawls due in the same minute run in one child, so that sources on one host still keep
 to its politeness limits together.
@@ -43,7 +43,8 @@ class ScheduleConfig(Strict):
 
     time_zone: str = clock.TIMEZONE
     crawl: Cron = "0 6 * * *"  # every source that sets no `schedule:` of its own in sources.yaml
-    digest: Cron = "0 7 * * mon"  # the last complete week's digest, to config/subscribers.yaml
+    digest: Cron = "0 7 * * mon"  # the last complete week's digest, to its subscribers
+    alerts: Cron = "0 7 * * *"  # topic and search alerts: the daily ones, and the weekly ones once a week
     grace_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)  # a slot later than this is skipped
 
     @field_validator("time_zone")
@@ -64,15 +65,15 @@ def load_schedule(path: Path | str | None = None) -> ScheduleConfig:
 
 @dataclass(frozen=True)
 class Job:
-    id: str  # "crawl:<source>" or "digest"
+    id: str  # "crawl:<source>", "alerts" or "digest"
     cron: str
     source: str | None = None  # the source a crawl job crawls
 
 
 def jobs_of(sources: list[SourceBase], config: ScheduleConfig) -> list[Job]:
-    """A crawl job per enabled source, then the digest."""
+    """A crawl job per enabled source, then the alerts and the digest."""
     crawls = [Job(f"crawl:{s.id}", s.schedule or config.crawl, s.id) for s in sources if s.enabled]
-    return [*crawls, Job("digest", config.digest)]
+    return [*crawls, Job("alerts", config.alerts), Job("digest", config.digest)]
 
 
 class RunLog(StateFile):
@@ -160,10 +161,10 @@ class Scheduler:
                 if now - slot <= self.grace and self.log.claim(job.id, slot, now)]
 
     def start_due(self, now: datetime) -> list[Running]:
-        """Start what this scheduler claimed: the crawls together, the digest on its own."""
+        """Start what this scheduler claimed: the crawls together, the alerts and the digest each alone."""
         claimed = self.claim_due(now)
         crawls = [(job, slot) for job, slot in claimed if job.source]
-        started = [self._start([claim], ["digest", "--send"]) for claim in claimed if not claim[0].source]
+        started = [self._start([claim], [claim[0].id, "--send"]) for claim in claimed if not claim[0].source]
         if crawls:
             started.append(self._start(crawls, self._crawl_command([job.source for job, _ in crawls])))
         self.running += started

@@ -1,21 +1,22 @@
-"""Who receives the weekly digest (subscribers.yaml in the configuration directory), and their messages."""
+"""The commission's list (subscribers.yaml in the configuration directory): who the operator
+subscribes to the weekly digest, imported as confirmed subscriptions (web/subscriptions.py)."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator
 
 from core.models import Strict
 from core.paths import config_file
 from core.yamlfile import load_model
 
+from .subscriptions import normal_address
+
 
 class Subscriber(Strict):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: Annotated[str, AfterValidator(normal_address)]
     name: str = ""
     lang: Literal["es", "en"] = "es"
     topics: tuple[str, ...] = ()  # a working group's topics; empty = everything
@@ -29,13 +30,3 @@ def load_subscribers(path: Path | str | None = None) -> list[Subscriber]:
     """Load and validate the list (default: the configured one); raise ConfigError naming file,
     line and field."""
     return load_model(path or config_file("subscribers.yaml"), Subscribers).subscribers
-
-
-def digest_message(subscriber: Subscriber, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart message: the Markdown digest as text, the HTML digest as the alternative."""
-    message = EmailMessage()
-    message["To"] = formataddr((subscriber.name, subscriber.email))
-    message["Subject"] = subject
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message

@@ -23,13 +23,19 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = "contraseña-de-prueba"
 PAGES = ["/", "/?q=inteligencia+artificial", "/opportunities", "/topics", "/topics/ai", "/trends",
-         "/items/hostile", "/admin/login", "/digest"]
+         "/items/hostile", "/admin/login", "/digest", "/?q=ciberseguridad&kind=tender"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="scripts/test installs Debian's chromium")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_site) -> Iterator[str]:
+def folder(tmp_path_factory) -> Path:
+    """The data directory the server runs on."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="module")
+def server(folder, demo_site) -> Iterator[str]:
     """The app on waitress, on a free port, over a data directory the real crawler filled."""
     import waitress
 
@@ -37,7 +43,6 @@ def server(tmp_path_factory, demo_site) -> Iterator[str]:
     from web import create_app
     from web.commands import write_catalogue
 
-    folder = tmp_path_factory.mktemp("browser")
     catalogue = write_catalogue(load_sources(demo_sources(), base_url=demo_site), folder / "sources.yaml")
     crawl = run_cli("crawl", "--sources", str(catalogue), env={"OBSERVATORIO_DATA_DIR": str(folder)})
     assert crawl.returncode == 0, crawl.stderr
@@ -181,3 +186,38 @@ def test_every_page_fits_a_360_px_phone(server, browser, path):
     name = path.strip("/").replace("/", "-").split("?")[0] or "search"
     shot(page, f"mobile-{name}{'-results' if '?' in path else ''}")
     context.close()
+
+
+def test_subscribe_to_a_topic_confirm_receive_an_alert_and_unsubscribe(server, folder, page, inbox,
+                                                                         monkeypatch):
+    from datetime import timedelta
+
+    from core import clock
+    from tests.search.test_backend_contract import doc
+    from tests.web.test_subscriptions import add_documents, alerts, links_in, text_of
+
+    page.goto(f"{server}/topics/ai")
+    form = page.locator("form.subscribe-mail")
+    form.get_by_label("Correo electrónico").fill("ana@example.org")
+    form.get_by_label("Frecuencia").select_option("daily")
+    form.get_by_role("button", name="Suscribirme").click()
+    page.get_by_role("heading", name="Revise su correo").wait_for()
+    assert "ana@example.org" not in page.content()
+    shot(page, "subscribe-sent")
+    (confirmation,) = inbox.messages
+    page.goto(links_in(confirmation)[0])
+    page.get_by_role("button", name="Confirmar").click()
+    page.get_by_role("heading", name="Suscripción confirmada").wait_for()
+    assert len(inbox.messages) == 1
+
+    monkeypatch.setenv("OBSERVATORIO_DATA_DIR", str(folder))
+    new = doc("browser-ai", "Convocatoria nueva de inteligencia artificial", topics=["ai"],
+              published=clock.now() - timedelta(hours=1))
+    add_documents(folder, new)
+    assert "alerts sent to 1 of 1" in alerts()
+    alert = inbox.messages[1]
+    assert new.title in text_of(alert) and alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    page.goto(alert["List-Unsubscribe"].strip().strip("<>"))
+    page.get_by_role("button", name="Darme de baja").click()
+    page.get_by_role("heading", name="Suscripción cancelada").wait_for()
+    shot(page, "unsubscribed")
