@@ -13,12 +13,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 from threading import Lock
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 
 from core import clock
+from firms.store import FirmStore
 from search.backend import SearchBackend
 from search.backend import get_backend as load_backend
 from search.errors import InvalidQuery
@@ -38,12 +40,14 @@ def get_backend() -> SearchBackend:
 
 
 def answers_state() -> str | None:
-    """Generation, day and release: what an answer depends on besides the request; None when
-    the backend cannot tell its generation (then nothing is kept or validated)."""
+    """Generation, the firm profiles' generation, day and release: what an answer depends on
+    besides the request; None when the backend cannot tell its generation (then nothing is kept
+    or validated)."""
     holder = request if has_request_context() else None  # once per request; outside one, each time
     if holder is None or not hasattr(holder, "answers_state"):
         generation = get_backend().generation()
-        state = None if generation is None else f"{generation}|{clock.today()}|{RELEASE}"
+        firms = FirmStore(Path(current_app.config["DATA_DIR"]) / FirmStore.filename).generation()
+        state = None if generation is None else f"{generation}|{firms}|{clock.today()}|{RELEASE}"
         if holder is None:
             return state
         holder.answers_state = state

@@ -15,12 +15,12 @@ import hashlib
 from collections import OrderedDict
 from threading import Lock
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 
 from .backend import answers_state
 
-PRIVATE_BLUEPRINTS = {"admin"}
+PRIVATE_BLUEPRINTS = {"admin", "firm_forms"}
 RENDERED_BUDGET = 64 * 1024 * 1024  # bytes of rendered answers kept per worker
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
@@ -55,12 +55,14 @@ class RenderedAnswers:
 
 def _etag() -> str | None:
     if (request.method not in ("GET", "HEAD") or request.blueprint in PRIVATE_BLUEPRINTS
-            or request.endpoint in (None, "static")):  # static files carry Flask's own validators
+            or request.endpoint in (None, "static")  # static files carry Flask's own validators
+            or "token" in request.args):  # a firm's private link: it expires, and is its own
         return None
     state = answers_state()
     if state is None:
         return None
-    key = f"{state}|{get_locale()}|{request.host_url}|{request.full_path}"  # links carry the host
+    admin = "admin" if session.get("admin") else ""  # the admin also sees the private profiles
+    key = f"{state}|{admin}|{get_locale()}|{request.host_url}|{request.full_path}"  # links carry the host
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
