@@ -17,6 +17,9 @@ CREATE TABLE IF NOT EXISTS firms (
     data TEXT NOT NULL,
     updated TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS weekly (
+    id TEXT PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS generation (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     value INTEGER NOT NULL
@@ -51,8 +54,24 @@ class FirmStore(StateFile):
         """Remove the profile (its matches are computed from it, so they go with it)."""
         with self._db() as db:
             removed = db.execute("DELETE FROM firms WHERE id = ?", (firm_id,)).rowcount
+            db.execute("DELETE FROM weekly WHERE id = ?", (firm_id,))
             _bump(db)
         return bool(removed)
+
+    def set_weekly(self, firm_id: str, wanted: bool) -> None:
+        """Whether the firm gets its matches by e-mail every week (`observatorio firms send`)."""
+        with self._db() as db:
+            if wanted:
+                db.execute("INSERT OR IGNORE INTO weekly VALUES (?)", (firm_id,))
+            else:
+                db.execute("DELETE FROM weekly WHERE id = ?", (firm_id,))
+
+    def weekly(self) -> list[Firm]:
+        """The firms that asked for the weekly e-mail, private ones included (it goes to their own
+        address), by id."""
+        with self._db() as db:
+            rows = db.execute("SELECT data FROM firms JOIN weekly USING (id) ORDER BY id").fetchall()
+        return [Firm.model_validate(json.loads(row["data"])) for row in rows]
 
     def generation(self) -> int:
         with self._db() as db:

@@ -149,18 +149,21 @@ def _firm_with_link(firm_id: str, token: str) -> Firm:
 @bp.route("/firms/<firm_id>/edit/<token>", methods=["GET", "POST"])
 def edit(firm_id: str, token: str):
     firm = _firm_with_link(firm_id, token)
+    store = applications()
     if request.method == "GET":
-        return form_page("firms/edit.html", firm.model_dump(), firm=firm, token=token)
-    values = posted_profile(firm.id)
+        return form_page("firms/edit.html", firm.model_dump(), firm=firm, token=token,
+                         weekly=firm.id in {f.id for f in store.weekly()})
+    values, weekly = posted_profile(firm.id), request.form.get("weekly") == "1"
     if request.form.get("action") == "suggest":
-        return form_page("firms/edit.html", suggested(values), firm=firm, token=token)
+        return form_page("firms/edit.html", suggested(values), firm=firm, token=token, weekly=weekly)
     if not values["topics"]:
         values = suggested(values)
     saved, errors = validate(values)
     if saved is None:
-        return form_page("firms/edit.html", values, errors, firm=firm, token=token)
-    applications().save([saved])
-    return form_page("firms/edit.html", saved.model_dump(), firm=saved, token=token,
+        return form_page("firms/edit.html", values, errors, firm=firm, token=token, weekly=weekly)
+    store.save([saved])
+    store.set_weekly(saved.id, weekly)
+    return form_page("firms/edit.html", saved.model_dump(), firm=saved, token=token, weekly=weekly,
                      notice=gettext("Perfil guardado."))
 
 

@@ -267,3 +267,28 @@ def test_a_private_profile_appears_in_no_public_answer(app, client):
                     queue.append(target)
     assert answered > 100
     assert any(url.startswith("/firms/") and url.count("/") == 2 for url in seen)  # public firm pages
+
+
+def test_the_weekly_email_goes_once_per_week_to_each_firm_that_asked_for_it(app, client, inbox):
+    from web.commands import send_firm_matches
+
+    for firm_id in ("brunca-ciber", SECRET):
+        url = f"/firms/{firm_id}/edit/{link(app, firm_id)}"
+        form = client.get(url)
+        firm = FirmStore().get(firm_id, private=True)
+        data = {**firm.model_dump(), "topics": list(firm.topics), "interests": list(firm.interests),
+                "public": "1" if firm.public else "", "weekly": "1",
+                "csrf_token": csrf(form), "action": "save"}
+        assert "Perfil guardado." in client.post(url, data=data).get_data(as_text=True)
+    assert 'name="weekly" value="1" checked' in client.get(url).get_data(as_text=True)
+    assert send_firm_matches("https://observatorio.example.org", "2026-W49") == 0
+    assert send_firm_matches("https://observatorio.example.org", "2026-W49") == 0  # nothing twice
+    by_address = {m["To"]: m for m in inbox.messages}
+    assert len(inbox.messages) == 2 and set(by_address) == {FirmStore().get("brunca-ciber").email,
+                                                            FirmStore().get(SECRET, private=True).email}
+    text = by_address[FirmStore().get("brunca-ciber").email].get_content()
+    assert "coincide con sus temas ciberseguridad" in text
+    assert "https://observatorio.example.org/items/o05" in text
+    assert "https://observatorio.example.org/firms/brunca-ciber?token=" in text
+    private = FirmStore().get(SECRET, private=True)
+    assert private.name not in text and private.email not in text  # nothing of another firm
