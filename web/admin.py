@@ -178,19 +178,34 @@ def approve(firm_id: str):
     firm = firm_applications().approve(firm_id)
     if firm is None:
         abort(404)
+    flash_link_sent(firm, gettext("%(name)s aprobada.", name=firm.name))
+    return redirect(url_for("admin.applications"))
+
+
+@bp.post("/firms/link")
+@login_required
+def resend_link():
+    """Send a firm its edit link again (after a mail failure, or when it lost the e-mail)."""
+    firm = firm_applications().get(request.form.get("firm_id", ""), private=True)
+    if firm is None:
+        abort(404)
+    flash_link_sent(firm, "")
+    return redirect(url_for("admin.applications"))
+
+
+def flash_link_sent(firm, done: str) -> None:
     try:
         delivery = send_link(firm)
     except (MailError, ConfigError) as exc:
-        flash(gettext("%(name)s aprobada, pero no se pudo enviar su enlace: %(error)s", name=firm.name,
-                      error=exc))
+        flash(f'{done} {gettext("No se pudo enviar su enlace: %(error)s", error=exc)}'.strip())
+        return
+    if delivery.refused:
+        outcome = gettext("El servidor de correo rechazó su enlace: %(error)s",
+                          error="; ".join(delivery.refused.values()))
     else:
-        if delivery.refused:
-            flash(gettext("%(name)s aprobada, pero el servidor de correo rechazó su enlace: %(error)s",
-                          name=firm.name, error="; ".join(delivery.refused.values())))
-        else:
-            flash(gettext("%(name)s aprobada; su enlace privado se envió a %(email)s.", name=firm.name,
-                          email=firm.email))
-    return redirect(url_for("admin.applications"))
+        outcome = gettext("El enlace privado de %(name)s se envió a %(email)s.", name=firm.name,
+                          email=firm.email)
+    flash(f"{done} {outcome}".strip())
 
 
 @bp.post("/applications/<firm_id>/reject")

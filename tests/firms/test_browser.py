@@ -55,7 +55,7 @@ def test_apply_fix_the_errors_and_get_approved(server, page, inbox):  # noqa: F8
     assert page.get_by_role("heading", name="Datos del Sur").is_visible()
     shot(page, "firm-applications")
     page.get_by_role("button", name="Aprobar Datos del Sur").click()
-    assert "su enlace privado se envió a hola@datosdelsur.example" in page.locator(".notice").inner_text()
+    assert "se envió a hola@datosdelsur.example" in page.locator(".notice").inner_text()
     [message] = inbox.messages
     page.goto(server + link_of(message))
     assert page.get_by_role("heading", name="Editar el perfil de Datos del Sur").is_visible()

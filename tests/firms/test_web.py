@@ -106,7 +106,8 @@ def test_an_application_waits_for_the_admin_then_the_firm_gets_its_link(client, 
     assert "Datos del Sur" in listing.get_data(as_text=True)
     approved = client.post("/admin/applications/datos-del-sur/approve", data={"csrf_token": csrf(listing)},
                            follow_redirects=True)
-    assert "su enlace privado se envió a hola@datosdelsur.example" in approved.get_data(as_text=True)
+    assert ("Datos del Sur aprobada. El enlace privado de Datos del Sur se envió a hola@datosdelsur.example."
+            in approved.get_data(as_text=True))
     firm = FirmStore().get("datos-del-sur")
     assert firm is not None and "cybersecurity" in firm.topics
     [message] = inbox.messages
@@ -292,3 +293,17 @@ def test_the_weekly_email_goes_once_per_week_to_each_firm_that_asked_for_it(app,
     assert "https://observatorio.example.org/firms/brunca-ciber?token=" in text
     private = FirmStore().get(SECRET, private=True)
     assert private.name not in text and private.email not in text  # nothing of another firm
+
+
+def test_the_admin_sends_a_link_again_or_says_why_it_could_not(client, inbox, monkeypatch):
+    log_in(client)
+    form = {"firm_id": SECRET, "csrf_token": csrf(client.get("/admin/applications"))}
+    sent = client.post("/admin/firms/link", data=form, follow_redirects=True)
+    assert "se envió a" in sent.get_data(as_text=True)
+    [message] = inbox.messages
+    assert message["To"] == FirmStore().get(SECRET, private=True).email
+    assert f"/firms/{SECRET}/edit/" in link_of(message)
+    monkeypatch.delenv("OBSERVATORIO_SMTP_URL")
+    failed = client.post("/admin/firms/link", data=form, follow_redirects=True)
+    assert "No se pudo enviar su enlace: OBSERVATORIO_SMTP_URL" in failed.get_data(as_text=True)
+    assert client.post("/admin/firms/link", data={**form, "firm_id": "nadie"}).status_code == 404
