@@ -3,10 +3,11 @@ that already has the answer gets 304 Not Modified, and one that does not gets th
 worker rendered for the same ETag, both before any work is done.
 
 An answer depends on the request (scheme and host, which links carry; path, query string,
-language), on the index's generation, the day and the release (`backend.answers_state`), so
-together they are its validator: a feed reader polling every hour gets 304s until a crawl
-changes the index or the day turns. The admin and anything posted are never conditional: they
-depend on the session.
+language, whether the admin asks), on the index's and the firm profiles' generations, the day
+and the release (`backend.answers_state`), so together they are its validator: a feed reader
+polling every hour gets 304s until a crawl changes the index or the day turns. The admin, the
+firms' forms (their CSRF tokens) and anything posted are never conditional: they depend on the
+session; nor is an answer opened with a firm's private link (`?token=`), which expires.
 """
 
 from __future__ import annotations
