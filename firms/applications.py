@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS applications (
 
 def slug(name: str) -> str:
     """"Sensores del General, S.A." → "sensores-del-general-s-a" (a profile id)."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:56] or "empresa"
+    return re.sub(r"[^a-z0-9]+", "-", fold(name))[:56].strip("-") or "empresa"
 
 
 class Applications(FirmStore):

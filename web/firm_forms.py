@@ -71,8 +71,6 @@ def _message(field: str, error: dict) -> str:
     kind, limits = error["type"], error.get("ctx") or {}
     if field == "email":
         return gettext("Escriba una dirección de correo válida, como nombre@empresa.cr.")
-    if field == "id":
-        return gettext("El nombre debe tener al menos una letra o un número.")
     if kind in ("missing", "literal_error"):
         return gettext("Elija una opción.") if field == "size" else gettext("Este campo es obligatorio.")
     if kind == "string_too_short":

@@ -91,6 +91,18 @@ def test_the_form_says_what_is_wrong_field_by_field(client):
     assert client.post("/firms/apply", data=APPLICATION).status_code == 400  # no CSRF token
 
 
+def test_ids_are_slugs_of_the_name_and_never_taken_twice(client):
+    from firms.applications import slug
+
+    assert slug("Sensores del General, S.A.") == "sensores-del-general-s-a"
+    assert slug("¡!") == "empresa" and not slug("a" * 55 + " b").endswith("-")
+    apply(client, name="Brunca Ciber")  # "brunca-ciber" is a firm already
+    apply(client, name="Brunca Ciber")
+    from firms.applications import Applications
+
+    assert [f.id for f, _ in Applications().pending()] == ["brunca-ciber-2", "brunca-ciber-3"]
+
+
 def test_topics_are_suggested_from_the_description(client):
     page = apply(client, action="suggest").get_data(as_text=True)
     assert re.search(r'value="cybersecurity" checked', page)
