@@ -59,6 +59,13 @@ def firm_matches(firm_id: str) -> tuple:
     return firm, closing_soonest(matches)[:SHOWN], private
 
 
+@bp.get("/firms")
+def index():
+    """Every public profile, by name; private ones are listed to nobody (the admin exports them)."""
+    firms = sorted(firm_store().all(), key=lambda f: f.name.casefold())
+    return render_template("firms/index.html", firms=firms)
+
+
 @bp.get("/firms/<firm_id>")
 def page(firm_id: str):
     firm, matches, private = firm_matches(firm_id)
