@@ -24,6 +24,8 @@ from . import (
     conditional,
     digest,
     feeds,
+    firm_forms,
+    firm_pages,
     firms,
     i18n,
     labels,
@@ -73,8 +75,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     conditional.init_app(app)
     for function in (params.page_url, params.toggle, params.same_search, charts.bars):
         app.add_template_global(function)
-    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, partners, cluster,
-                   subscribe, admin):
+    for module in (pages, opportunities, topics, trends, digest, feeds, api, firms, firm_pages, firm_forms,
+                   partners, cluster, subscribe, admin):
         app.register_blueprint(module.bp)
     return app
 

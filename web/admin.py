@@ -1,5 +1,5 @@
 """The admin: password login, source health and history, run one source now, the taxonomy
-status, the scheduler's next and last runs."""
+status, the scheduler's next and last runs, the firms' applications."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from flask_babel import gettext, lazy_gettext
 from core.clock import now
 from core.yamlfile import ConfigError
 from crawlers.health import HealthStore
+from firms.applications import Applications
 
 from .crawl_jobs import AlreadyRunning, CrawlJobs
+from .firm_links import send_link
 from .labels import taxonomy_path, taxonomy_status
+from .mail import MailError
 from .outbox import Outbox
 from .ratelimit import rate_limit
 from .schedule import Planned, RunLog, Scheduler, jobs_of, load_schedule
@@ -156,3 +159,59 @@ def run(job_id: str):
     if job is None:
         abort(404)
     return render_template("admin/run.html", job=job)
+
+
+def firm_applications() -> Applications:
+    return Applications(Path(current_app.config["DATA_DIR"]) / Applications.filename)
+
+
+@bp.get("/applications")
+@login_required
+def applications():
+    """The firms that applied through the form, waiting for approval."""
+    return render_template("admin/applications.html", pending=firm_applications().pending())
+
+
+@bp.post("/applications/<firm_id>/approve")
+@login_required
+def approve(firm_id: str):
+    firm = firm_applications().approve(firm_id)
+    if firm is None:
+        abort(404)
+    flash_link_sent(firm, gettext("%(name)s aprobada.", name=firm.name))
+    return redirect(url_for("admin.applications"))
+
+
+@bp.post("/firms/link")
+@login_required
+def resend_link():
+    """Send a firm its edit link again (after a mail failure, or when it lost the e-mail)."""
+    firm = firm_applications().get(request.form.get("firm_id", ""), private=True)
+    if firm is None:
+        abort(404)
+    flash_link_sent(firm, "")
+    return redirect(url_for("admin.applications"))
+
+
+def flash_link_sent(firm, done: str) -> None:
+    try:
+        delivery = send_link(firm)
+    except (MailError, ConfigError) as exc:
+        flash(f'{done} {gettext("No se pudo enviar su enlace: %(error)s", error=exc)}'.strip())
+        return
+    if delivery.refused:
+        outcome = gettext("El servidor de correo rechazó su enlace: %(error)s",
+                          error="; ".join(delivery.refused.values()))
+    else:
+        outcome = gettext("El enlace privado de %(name)s se envió a %(email)s.", name=firm.name,
+                          email=firm.email)
+    flash(f"{done} {outcome}".strip())
+
+
+@bp.post("/applications/<firm_id>/reject")
+@login_required
+def reject(firm_id: str):
+    if not firm_applications().reject(firm_id):
+        abort(404)
+    flash(gettext("Solicitud rechazada y borrada."))
+    return redirect(url_for("admin.applications"))

@@ -40,26 +40,26 @@ def get_backend() -> SearchBackend:
 
 
 def answers_state() -> str | None:
-    """Generation, day, release and the firm profiles' last change: what an answer depends on
+    """Generation, the firm profiles' generation, day and release: what an answer depends on
     besides the request; None when the backend cannot tell its generation (then nothing is kept
     or validated)."""
     holder = request if has_request_context() else None  # once per request; outside one, each time
     if holder is None or not hasattr(holder, "answers_state"):
         generation = get_backend().generation()
-        state = None if generation is None else f"{generation}|{clock.today()}|{RELEASE}|{_profiles_stamp()}"
+        firms = _firm_store().generation()
+        state = None if generation is None else f"{generation}|{firms}|{clock.today()}|{RELEASE}"
         if holder is None:
             return state
         holder.answers_state = state
     return holder.answers_state
 
 
-def _profiles_stamp() -> int:
-    """When the firm profiles last changed (firms.db written: an import, an edit): the matches,
-    the partner teams and the capability map depend on them."""
-    try:
-        return (Path(current_app.config["DATA_DIR"]) / FirmStore.filename).stat().st_mtime_ns
-    except OSError:
-        return 0
+def _firm_store() -> FirmStore:
+    """The app's firm store, opened once (opening checks its schema: not on every request)."""
+    if "observatorio_firms" not in current_app.extensions:
+        path = Path(current_app.config["DATA_DIR"]) / FirmStore.filename
+        current_app.extensions["observatorio_firms"] = FirmStore(path)
+    return current_app.extensions["observatorio_firms"]
 
 
 class AnswerCache:

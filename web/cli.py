@@ -102,6 +102,11 @@ def build_parser() -> Parser:
     firm_import = firm_actions.add_parser("import", help="validate FILE, then add or replace its profiles")
     firm_import.add_argument("file", metavar="FILE")
     firm_actions.add_parser("export", help="print every profile as YAML")
+    firm_send = firm_actions.add_parser("send", help="e-mail each firm that asked for it its matches "
+                                        "of the week")
+    firm_send.add_argument("--base-url", required=True, metavar="URL",
+                           help="the site's public address, for the links, e.g. https://observatorio.example.org")
+    firm_send.add_argument("--week", metavar="YYYY-Www", help="the outbox key's week (default: this one)")
 
     match = command("match", run_match, "The open opportunities that fit a firm, or the firms that fit "
                     "an open opportunity, best first, with the reasons.")
@@ -293,10 +298,12 @@ def run_sources(args) -> int:
 
 
 def run_firms(args) -> int:
-    from .commands import export_firms, import_firms
+    from .commands import export_firms, import_firms, send_firm_matches
 
     if args.action == "import":
         import_firms(args.file)
+    elif args.action == "send":
+        return send_firm_matches(args.base_url, args.week)
     else:
         export_firms()
     return 0

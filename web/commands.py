@@ -338,6 +338,29 @@ def send_alerts(send: bool, out: IO[str] | None = None) -> int:
     return print_delivery(delivery, out)
 
 
+def send_firm_matches(base_url: str, week: str | None = None, out: IO[str] | None = None) -> int:
+    """E-mail each firm that asked for it its matches (web/firm_weekly.py); 1 if any was refused."""
+    from core import clock
+    from firms.store import FirmStore
+
+    from . import create_app, mail
+    from .digest import iso_week, parse_week
+    from .firm_weekly import weekly_messages
+    from .outbox import Outbox
+
+    mail.smtp_settings()  # a missing or malformed OBSERVATORIO_SMTP_URL stops us before any work
+    week = parse_week(week)[0] if week else iso_week(clock.today())
+    with create_app().test_request_context(base_url=base_url):  # links to the public site
+        messages = list(weekly_messages(FirmStore(), get_backend(), week))
+    delivery = Outbox().send(messages)
+    print(f"firm matches sent to {len(delivery.sent)} of {len(messages)} firm(s) for {week}", file=out)
+    for recipient in delivery.already_sent:
+        print(f"already sent: {recipient}", file=out)
+    for recipient, reason in delivery.refused.items():
+        print(f"refused {recipient}: {reason}", file=out)
+    return 1 if delivery.refused else 0
+
+
 def import_firms(path: str, out: IO[str] | None = None) -> None:
     """Validate every profile of `path` (file:line errors), suggest missing topics, save them all."""
     from firms.profiles import load_firms

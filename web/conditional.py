@@ -4,10 +4,12 @@ worker rendered for the same ETag (`answers.db` in the data directory), both bef
 is done: after a crawl, each page is rendered once for all workers, not once per worker.
 
 An answer depends on the request (scheme and host, which links carry; path, query string,
-language), on the index's generation, the day and the release (`backend.answers_state`), so
-together they are its validator: a feed reader polling every hour gets 304s until a crawl
-changes the index or the day turns. The admin's pages, any answer to the admin's session (it
-shows private firm profiles) and anything posted are never conditional: they depend on the session.
+language), on the index's and the firm profiles' generations, the day and the release
+(`backend.answers_state`), so together they are its validator: a feed reader polling every hour
+gets 304s until a crawl changes the index or the day turns. The admin's pages, any answer to the
+admin's session (it shows private firm profiles), the forms (their CSRF tokens) and anything
+posted are never conditional: they depend on the session; nor is an answer opened with a firm's
+private link (`?token=`), which expires.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .backend import answers_state
 
 log = logging.getLogger(__name__)
 
-PRIVATE_BLUEPRINTS = {"admin", "subscriptions"}  # session-bound forms, or an address's own page
+PRIVATE_BLUEPRINTS = {"admin", "subscriptions", "firm_forms"}  # session-bound forms, an address's own pages
 RENDERED_BUDGET = 256 * 1024 * 1024  # bytes of rendered answers kept in the data directory
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
@@ -76,7 +78,8 @@ class RenderedAnswers(StateFile):
 def _etag() -> str | None:
     if (request.method not in ("GET", "HEAD") or request.blueprint in PRIVATE_BLUEPRINTS
             or request.endpoint in (None, "static")  # static files carry Flask's own validators
-            or session.get("admin")):  # the admin sees private firm profiles: never kept, never shared
+            or session.get("admin")  # the admin sees private firm profiles: never kept, never shared
+            or "token" in request.args):  # a firm's private link: it expires, and is its own
         return None
     state = answers_state()
     if state is None:
@@ -90,7 +93,7 @@ def _rendered() -> RenderedAnswers | None:
 
 
 def _answer_known() -> Response | None:
-    """304 when the reader holds this answer; the body this worker rendered for it, if any."""
+    """304 when the reader holds this answer; the body a worker rendered for it, if any."""
     etag = _etag()
     if etag is None:
         return None

@@ -9,7 +9,7 @@ from search.document import Document
 from search.params import RequestModel
 from search.query import SearchQuery
 
-from .requests import MatchQuery, OpportunityQuery, TrendsQuery
+from .requests import FirmMatchQuery, MatchQuery, OpportunityQuery, TrendsQuery
 
 REF = "#/components/schemas/{model}"
 
@@ -138,7 +138,8 @@ def openapi_document() -> dict[str, Any]:
                             _json(schemas["Trends"], "Weekly counts"), 400, 501),
         "/api/firms/{id}/matches": _get(
             "A firm's open funding calls and tenders, best first, with the reasons (a private "
-            "profile only with the admin session)", [_path_parameter("id"), *parameters(MatchQuery)],
+            "profile only with the admin session or the firm's own link's token)",
+            [_path_parameter("id"), *parameters(FirmMatchQuery)],
             _json(matches("title"), "The matches"), 400, 404),
         "/api/items/{id}/firms": _get(
             "The firms whose profiles fit an open funding call or tender, best first, with the "

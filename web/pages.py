@@ -12,6 +12,7 @@ from search.errors import NotSupported
 from search.query import MAX_DEPTH, SearchQuery
 
 from .backend import get_backend, with_query_vector
+from .firm_pages import firms_for_item
 from .params import search_query
 from .subscriptions import canonical_query
 
@@ -51,7 +52,7 @@ def item(doc_id: str):
     similar, similar_by_topic = related(backend, doc)
     return render_template("item.html", doc=doc, similar=similar, similar_by_topic=similar_by_topic,
                            original=backend.get(doc.duplicate_of) if doc.duplicate_of else None,
-                           copies=copies(backend, doc))
+                           copies=copies(backend, doc), firms=firms_for_item(doc))
 
 
 def related(backend: SearchBackend, doc: Document, k: int = 5) -> tuple[list[Document], bool]:

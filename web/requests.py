@@ -49,6 +49,13 @@ class MatchQuery(RequestModel):
     size: int = Field(default=10, ge=1, le=100, description="how many matches, best first")
 
 
+class FirmMatchQuery(MatchQuery):
+    """A firm's matches: with its private link's token, also when its profile is private."""
+
+    token: str | None = Field(default=None, max_length=500,
+                              description="the token of the firm's private link (a private profile)")
+
+
 class TopicFilter(RequestModel):
     """A working group's view of the digest: only these topics (default: all)."""
 

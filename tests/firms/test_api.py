@@ -102,5 +102,6 @@ def test_a_bad_size_is_a_400(client):
 
 def test_the_openapi_document_describes_both_endpoints(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
-    for path in ("/api/firms/{id}/matches", "/api/items/{id}/firms"):
-        assert [p["name"] for p in paths[path]["get"]["parameters"]] == ["id", "size"]
+    for path, names in (("/api/firms/{id}/matches", ["id", "size", "token"]),
+                        ("/api/items/{id}/firms", ["id", "size"])):
+        assert [p["name"] for p in paths[path]["get"]["parameters"]] == names
