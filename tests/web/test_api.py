@@ -111,7 +111,9 @@ def test_openapi_document_is_valid_and_covers_every_route(app, client):
     validate(spec)
     documented = set(spec["paths"])
     rules = {rule.rule.replace("<doc_id>", "{id}").replace("<firm_id>", "{id}").replace("<slug>", "{slug}")
-             for rule in app.url_map.iter_rules() if rule.endpoint.startswith(("api.", "feeds.", "firms."))}
+             for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith(("api.", "feeds.", "firms.", "partners."))
+             or rule.endpoint in ("cluster.api", "cluster.export")}
     assert rules - {"/api/openapi.json"} == documented
     search_params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "topic", "kind", "lang", "source", "open", "published_from", "published_to", "sort",
