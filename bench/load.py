@@ -7,8 +7,11 @@ For each backend, the same fixed mix of requests is sent by `--clients` client t
 with its own keep-alive connection, in a separate process from the server) for `--seconds`,
 first to the single-process configuration (`--workers 1`, waitress: the baseline) and then to
 `--workers N` (gunicorn, default one per core). Feed readers in the mix poll with the ETag they
-got, as real readers do. Printed: requests/s, p50/p95/p99 and errors, and the ratio of
-requests/s to the baseline. Elasticsearch is this checkout's test instance (scripts/elasticsearch).
+got, as real readers do. Printed: requests/s, p50/p95/p99 and errors, the ratio of
+requests/s to the baseline, and the cores used meanwhile by the server's processes and by the
+load generator (CPU seconds over wall seconds, from /proc): on a machine with few cores, the
+generator's share bounds what more workers can gain. Elasticsearch is this checkout's test
+instance (scripts/elasticsearch).
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class Tally:
     errors: int = 0
     not_modified: int = 0
     elapsed: float = 0.0
+    server_cores: float = 0.0
+    client_cores: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -120,6 +125,17 @@ def client(port: int, paths, until: float, tally: Tally) -> None:
     connection.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (gunicorn's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / ticks + sum(cpu_seconds(int(child)) for child in children)
+
+
 def run_load(env: dict[str, str], workers: int, clients: int, seconds: float, count: int) -> Tally:
     port = free_port()
     command = [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", str(workers)]
@@ -132,12 +148,15 @@ def run_load(env: dict[str, str], workers: int, clients: int, seconds: float, co
             tally, until = Tally(), time.perf_counter() + seconds
             threads = [threading.Thread(target=client, args=(port, requests(i + 1, count), until, tally))
                        for i in range(clients)]
+            server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             tally.elapsed = time.perf_counter() - started
+            tally.server_cores = (cpu_seconds(server.pid) - server_cpu) / tally.elapsed
+            tally.client_cores = (time.process_time() - client_cpu) / tally.elapsed
             return tally
         finally:
             server.terminate()
@@ -151,7 +170,8 @@ def report(label: str, tally: Tally, baseline_rate: float | None) -> float:
     q = statistics.quantiles(tally.latencies, n=100)
     ratio = f"{rate / baseline_rate:5.2f}×" if baseline_rate else "  1.00× (baseline)"
     print(f"  {label:<34} {rate:8.1f} req/s  p50 {q[49] * 1000:7.1f} ms  p95 {q[94] * 1000:7.1f} ms  "
-          f"p99 {q[98] * 1000:7.1f} ms  errors {tally.errors}  304s {tally.not_modified}  {ratio}",
+          f"p99 {q[98] * 1000:7.1f} ms  errors {tally.errors}  304s {tally.not_modified}  {ratio}  "
+          f"cores: server {tally.server_cores:.2f}, load generator {tally.client_cores:.2f}",
           flush=True)
     return rate
 

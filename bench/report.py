@@ -75,9 +75,11 @@ def load(out: str) -> Iterator[Row]:
     for section in re.split(r"^(?=\w+: indexed in)", out, flags=re.M)[1:]:
         name = section.split(":")[0]
         lines = re.findall(rf"^\s+(.+?)\s+{NUMBER} req/s\s+p50\s+{NUMBER} ms\s+p95\s+{NUMBER} ms\s+"
-                           rf"p99\s+{NUMBER} ms\s+errors (\d+)\s+304s (\d+)\s+(.*)$", section, re.M)
-        for label, rate, p50, p95, p99, errors, _, ratio in lines:
-            figures = f"{rate} req/s; p50 {p50}, p95 {p95}, p99 {p99} ms; {errors} errors"
+                           rf"p99\s+{NUMBER} ms\s+errors (\d+)\s+304s (\d+)\s+(.*?)\s+"
+                           rf"cores: server {NUMBER}, load generator {NUMBER}$", section, re.M)
+        for label, rate, p50, p95, p99, errors, _, ratio, server, client in lines:
+            figures = (f"{rate} req/s; p50 {p50}, p95 {p95}, p99 {p99} ms; {errors} errors; "
+                       f"cores used: server {server}, load generator {client}")
             yield Row(f"{name}: {label}", figures,
                       "1 process (waitress), same mix", ratio.replace(" (baseline)", "").strip())
 
