@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from core.errors import EXIT_USAGE, ObservatorioError
+from core.errors import EXIT_USAGE, ConfigError, ObservatorioError
 from search.errors import InvalidQuery
 from search.params import RequestModel
 from search.query import SearchQuery
@@ -104,8 +104,9 @@ def build_parser() -> Parser:
     firm_actions.add_parser("export", help="print every profile as YAML")
     firm_send = firm_actions.add_parser("send", help="e-mail each firm that asked for it its matches "
                                         "of the week")
-    firm_send.add_argument("--base-url", required=True, metavar="URL",
-                           help="the site's public address, for the links, e.g. https://observatorio.example.org")
+    firm_send.add_argument("--base-url", default=os.environ.get("OBSERVATORIO_PUBLIC_URL"), metavar="URL",
+                           help="the site's public address, for the links, e.g. "
+                                "https://observatorio.example.org (default: OBSERVATORIO_PUBLIC_URL)")
     firm_send.add_argument("--week", metavar="YYYY-Www", help="the outbox key's week (default: this one)")
 
     match = command("match", run_match, "The open opportunities that fit a firm, or the firms that fit "
@@ -303,6 +304,9 @@ def run_firms(args) -> int:
     if args.action == "import":
         import_firms(args.file)
     elif args.action == "send":
+        if not args.base_url:
+            raise ConfigError("OBSERVATORIO_PUBLIC_URL", None, "not set, and no --base-url: the e-mails' "
+                              "links need the site's public address")
         return send_firm_matches(args.base_url, args.week)
     else:
         export_firms()

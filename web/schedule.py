@@ -45,6 +45,7 @@ class ScheduleConfig(Strict):
     crawl: Cron = "0 6 * * *"  # every source that sets no `schedule:` of its own in sources.yaml
     digest: Cron = "0 7 * * mon"  # the last complete week's digest, to its subscribers
     alerts: Cron = "0 7 * * *"  # topic and search alerts: the daily ones, and the weekly ones once a week
+    firms: Cron = "0 8 * * mon"  # each firm that asked for it: its matches of the week
     grace_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)  # a slot later than this is skipped
 
     @field_validator("time_zone")
@@ -65,15 +66,18 @@ def load_schedule(path: Path | str | None = None) -> ScheduleConfig:
 
 @dataclass(frozen=True)
 class Job:
-    id: str  # "crawl:<source>", "alerts" or "digest"
+    id: str  # "crawl:<source>", "alerts", "digest" or "firms"
     cron: str
     source: str | None = None  # the source a crawl job crawls
+    command: tuple[str, ...] = ()  # the other jobs' `observatorio` arguments
 
 
 def jobs_of(sources: list[SourceBase], config: ScheduleConfig) -> list[Job]:
-    """A crawl job per enabled source, then the alerts and the digest."""
+    """A crawl job per enabled source, then the alerts, the digest and the firms' weekly matches."""
     crawls = [Job(f"crawl:{s.id}", s.schedule or config.crawl, s.id) for s in sources if s.enabled]
-    return [*crawls, Job("alerts", config.alerts), Job("digest", config.digest)]
+    return [*crawls, Job("alerts", config.alerts, command=("alerts", "--send")),
+            Job("digest", config.digest, command=("digest", "--send")),
+            Job("firms", config.firms, command=("firms", "send"))]
 
 
 class RunLog(StateFile):
@@ -161,10 +165,10 @@ class Scheduler:
                 if now - slot <= self.grace and self.log.claim(job.id, slot, now)]
 
     def start_due(self, now: datetime) -> list[Running]:
-        """Start what this scheduler claimed: the crawls together, the alerts and the digest each alone."""
+        """Start what this scheduler claimed: the crawls together, every other job alone."""
         claimed = self.claim_due(now)
         crawls = [(job, slot) for job, slot in claimed if job.source]
-        started = [self._start([claim], [claim[0].id, "--send"]) for claim in claimed if not claim[0].source]
+        started = [self._start([claim], list(claim[0].command)) for claim in claimed if not claim[0].source]
         if crawls:
             started.append(self._start(crawls, self._crawl_command([job.source for job, _ in crawls])))
         self.running += started

@@ -54,7 +54,7 @@ def test_two_schedulers_started_at_once_run_each_job_once_and_stop_cleanly_on_si
         outputs = [scheduler.communicate(timeout=60) for scheduler in schedulers]
     assert [s.returncode for s in schedulers] == [0, 0], outputs
     last = log.last()
-    assert set(last) == {"crawl:fx_noon", "crawl:fx_daily"}  # the disabled source, alerts, digest: not due
+    assert set(last) == {"crawl:fx_noon", "crawl:fx_daily"}  # the disabled source and the mail jobs: not due
     assert {run["exit_code"] for run in last.values()} == {0}
     assert [log.count(job) for job in last] == [1, 1]
     assert site.seen["/feeds/rss2.xml?schedule=twice"] == 1
@@ -100,11 +100,12 @@ def test_schedule_list_shows_each_jobs_next_and_last_run(tmp_path, site):
                      env={"OBSERVATORIO_DATA_DIR": str(data), "OBSERVATORIO_CLOCK": NOON})
     assert listed.returncode == 0, listed.stderr
     rows = {line.split()[0]: line.split()[1:] for line in listed.stdout.splitlines()[1:]}
-    assert set(rows) == {"crawl:fx_noon", "crawl:fx_daily", "alerts", "digest"}
+    assert set(rows) == {"crawl:fx_noon", "crawl:fx_daily", "alerts", "digest", "firms"}
     assert " ".join(rows["crawl:fx_noon"]).endswith("2026-12-03 12:00 2026-12-02 12:00, running")
     assert " ".join(rows["crawl:fx_daily"]).endswith("2026-12-09 12:00 -")
     assert rows["digest"][-3:] == ["2026-12-07", "07:00", "-"]  # Monday, Costa Rica time
     assert rows["alerts"][-3:] == ["2026-12-03", "07:00", "-"]  # every day
+    assert rows["firms"][-3:] == ["2026-12-07", "08:00", "-"]
 
 
 @pytest.mark.parametrize(("entry", "message"), [

@@ -143,7 +143,8 @@ def test_dashboard_shows_the_schedules_next_and_last_runs(admin, data_dir, monke
     rows = {m[0]: m[1] for m in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', section, re.S)}
     from crawlers.config import load_sources
 
-    assert set(rows) == {f"crawl:{source.id}" for source in load_sources(sources_file)} | {"alerts", "digest"}
+    crawls = {f"crawl:{source.id}" for source in load_sources(sources_file)}
+    assert set(rows) == crawls | {"alerts", "digest", "firms"}
     assert "2026-12-02 18:00" in rows["crawl:fix_rss"]  # config/schedule.yaml: 06:00 and 18:00
     assert "2026-12-02 06:00 · terminada" in rows["crawl:fix_rss"]
     assert "falló (código 1)" in rows["crawl:fix_broken"]

@@ -24,6 +24,12 @@ def test_an_unknown_source_id_is_a_usage_error(data_dir):
     assert result.returncode == 2 and "unknown source id 'nope'" in result.stderr
 
 
+def test_the_firms_weekly_mail_without_the_sites_address_is_a_usage_error(data_dir, monkeypatch):
+    monkeypatch.delenv("OBSERVATORIO_PUBLIC_URL", raising=False)
+    result = run_cli("firms", "send")
+    assert result.returncode == 2 and "OBSERVATORIO_PUBLIC_URL: not set, and no --base-url" in result.stderr
+
+
 def test_search_json_is_the_api_shape(data_dir):
     backend = get_backend("sqlite")
     backend.upsert(CORPUS)
