@@ -1,18 +1,21 @@
-"""Shared fixtures: a data directory per test and real local HTTP servers."""
+"""Shared fixtures: a data directory per test, real local HTTP servers and a real SMTP server."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from functools import partial
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from core import clock
 from core.httpd import serving
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, free_port
 
 # Keyword-only NLP unless a test asks for embeddings: loading torch costs seconds per process.
 os.environ.setdefault("OBSERVATORIO_EMBEDDING_MODEL", "none")
@@ -54,3 +57,27 @@ def demo_site() -> Iterator[str]:
     site = DemoSite()
     yield site.start()
     site.stop()
+
+
+class Inbox:
+    """A real local SMTP server's handler (aiosmtpd): keeps every message it receives, parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("OBSERVATORIO_SMTP_URL", f"smtp://127.0.0.1:{port}?from=obs@example.org")
+    yield inbox
+    controller.stop()

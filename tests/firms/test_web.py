@@ -5,19 +5,16 @@ profile appears in no public page, feed, API answer or CSV, found by crawling ev
 
 from __future__ import annotations
 
-import email
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from itsdangerous.timed import TimestampSigner
 
 from firms.store import FirmStore
 from tests.firms.test_api import SECRET, seeded  # noqa: F401 - the fixture
-from tests.helpers import free_port
 from web import create_app
 
 PASSWORD = "contraseña-de-prueba"
@@ -25,25 +22,6 @@ APPLICATION = {"name": "Datos del Sur", "canton": "Osa", "size": "micro", "inter
                "email": "hola@datosdelsur.example", "public": "1",
                "description": "Ciberseguridad para cooperativas: auditorías, pruebas de penetración y "
                               "respuesta a incidentes."}
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    port, box = free_port(), Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("OBSERVATORIO_SMTP_URL", f"smtp://127.0.0.1:{port}?from=obs@example.org")
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

@@ -1,16 +1,12 @@
-"""The app, its test client and a seeded index in a temporary data directory; a real SMTP server."""
+"""The app, its test client and a seeded index in a temporary data directory."""
 
 from datetime import date, datetime, time, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from core import clock
 from search.backend import get_backend
 from search.document import Amount
-from tests.helpers import free_port
 from tests.search.test_backend_contract import CORPUS, NOW, doc
 from web import create_app
 
@@ -63,27 +59,3 @@ def english(client):
     """The client with English chosen through the language switch."""
     client.get("/lang/en")
     return client
-
-
-class Inbox:
-    """A real local SMTP server's handler (aiosmtpd): keeps every message it receives, parsed."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in m["To"]]
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("OBSERVATORIO_SMTP_URL", f"smtp://127.0.0.1:{port}?from=obs@example.org")
-    yield inbox
-    controller.stop()

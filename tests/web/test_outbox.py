@@ -55,6 +55,20 @@ def serving(inbox: Inbox) -> tuple[Controller, dict[str, str]]:
     return controller, {"OBSERVATORIO_SMTP_URL": f"smtp://127.0.0.1:{port}?from=obs@example.org"}
 
 
+def crash_while_held(inbox: Inbox, env: dict[str, str], *arguments: str) -> None:
+    """Run `observatorio ARGUMENTS` and SIGKILL it while the server holds the answer to the
+    message for `inbox.hold` (delivered, unacknowledged), then let the server answer again."""
+    command = [sys.executable, "-m", "web.cli", *arguments]
+    with subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL) as crashing:
+        deadline = time.monotonic() + 120
+        while inbox.hold not in inbox.messages:
+            assert time.monotonic() < deadline and crashing.poll() is None
+            time.sleep(0.2)
+        crashing.send_signal(signal.SIGKILL)
+    inbox.hold = None
+
+
 def send(subscribers, env) -> subprocess.CompletedProcess:
     return run_cli("digest", "--week", hostile_week(), "--send", "--subscribers", str(subscribers), env=env)
 
@@ -78,16 +92,8 @@ def test_a_crash_while_sending_then_a_rerun_sends_each_message_once(data_dir, su
     inbox = Inbox(hold=SUBSCRIBERS[1])
     controller, env = serving(inbox)
     try:
-        command = [sys.executable, "-m", "web.cli", "digest", "--week", hostile_week(), "--send",
-                   "--subscribers", str(subscribers)]
-        with subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) as crashing:
-            deadline = time.monotonic() + 120
-            while SUBSCRIBERS[1] not in inbox.messages:
-                assert time.monotonic() < deadline and crashing.poll() is None
-                time.sleep(0.2)
-            crashing.send_signal(signal.SIGKILL)
-        inbox.hold = None
+        crash_while_held(inbox, env, "digest", "--week", hostile_week(), "--send",
+                         "--subscribers", str(subscribers))
         rerun = send(subscribers, env)
     finally:
         controller.stop()

@@ -212,14 +212,8 @@ def test_the_list_import_keeps_out_who_unsubscribed(data_dir, tmp_path):
 
 
 def test_a_crash_between_two_alerts_then_a_rerun_sends_each_message_once(data_dir):
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from tests.helpers import ROOT
     from tests.web.conftest import seed
-    from tests.web.test_outbox import SUBSCRIBERS, serving
+    from tests.web.test_outbox import SUBSCRIBERS, crash_while_held, serving
     from tests.web.test_outbox import Inbox as HoldingInbox
     from web.alerts import AlertLog
 
@@ -230,15 +224,7 @@ def test_a_crash_between_two_alerts_then_a_rerun_sends_each_message_once(data_di
     inbox = HoldingInbox(hold=SUBSCRIBERS[1])
     controller, env = serving(inbox)
     try:
-        command = [sys.executable, "-m", "web.cli", "alerts", "--send"]
-        with subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) as crashing:
-            deadline = time.monotonic() + 120
-            while SUBSCRIBERS[1] not in inbox.messages:
-                assert time.monotonic() < deadline and crashing.poll() is None
-                time.sleep(0.2)
-            crashing.send_signal(signal.SIGKILL)
-        inbox.hold = None
+        crash_while_held(inbox, env, "alerts", "--send")
         rerun = run_cli("alerts", "--send", env=env)
         again = run_cli("alerts", "--send", env=env)
     finally:
