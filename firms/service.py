@@ -59,7 +59,10 @@ class Matching:
         return [Match(visible[m.firm_id], document, m.score, m.reasons) for m in found]
 
     def _up_to_date(self) -> None:
-        if not self.matches.fresh(self.store.all(private=True), self.backend):
+        """Refresh when something moved; without profiles there is nothing to score (and reading
+        every open opportunity back would cost the first page after each crawl for nothing)."""
+        firms = self.store.all(private=True)
+        if firms and not self.matches.fresh(firms, self.backend):
             self.refresh()
 
     def partners(self, doc_id: str) -> list[Team]:

@@ -53,6 +53,18 @@ def test_after_a_crawl_only_the_new_opportunities_are_scored(seeded):
             (m.firm.id, m.score, m.reasons) for m in expected]
 
 
+def test_without_profiles_a_read_scores_nothing_and_deleted_firms_are_not_shown(seeded):
+    backend, documents, firms = seeded
+    store = FirmStore()
+    matching = Matching(store, backend, private=True)
+    matching.refresh()
+    for firm in firms:
+        store.delete(firm.id)
+    backend.upsert([documents[0].model_copy(update={"id": "new-0"})])  # the index moved too
+    assert matching.for_item("new-0", 5) == [] and matching.for_item(documents[0].id, 5) == []
+    assert matching.matches.fresh([], backend) is False  # no refresh ran: nothing to score against
+
+
 def test_a_changed_profile_is_scored_against_every_opportunity(seeded):
     backend, documents, firms = seeded
     matching = Matching(FirmStore(), backend, private=True)
