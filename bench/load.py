@@ -38,13 +38,13 @@ from search.backend import get_backend
 from tests.helpers import ROOT, free_port
 
 BATCH = 2_000
-# (weight, path): what visitors, firms, working groups and feed readers ask for.
+# (weight, path): what visitors, firms, working groups, feed readers and the commission ask for.
 MIX = [
     (6, "/?q={word}"), (3, "/?q={word}&topic={topic}&open=true"), (2, "/"),
     (4, "/api/search?q={word}&size=20"), (2, "/api/search?topic={topic}&sort=deadline"),
     (3, "/topics/{topic}"), (1, "/topics"), (2, "/opportunities"), (1, "/trends"), (1, "/api/trends"),
     (4, "/items/bench-{n}"), (4, "/topics/{topic}/feed.atom"), (2, "/search.atom?q={word}"),
-    (2, "/opportunities.ics"),
+    (2, "/opportunities.ics"), (1, "/cluster"), (1, "/api/capabilities"), (1, "/firms"),
 ]
 WORDS = ("inteligencia", "ciberseguridad", "nube", "datos", "sensores", "fondo", "licitación", "pymes")
 
