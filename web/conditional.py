@@ -23,6 +23,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 
+from core.errors import DataDirError
 from core.statefile import StateFile
 
 from .backend import answers_state
@@ -54,7 +55,7 @@ class RenderedAnswers(StateFile):
         try:
             with self._db() as db:
                 row = db.execute("SELECT body, headers FROM answers WHERE etag = ?", (etag,)).fetchone()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, DataDirError) as exc:
             log.warning("rendered answers unreadable: %s", exc)
             return None
         return (row["body"], json.loads(row["headers"])) if row else None
@@ -71,7 +72,7 @@ class RenderedAnswers(StateFile):
                 if size > self.budget:  # the oldest half goes: rendered again when asked
                     db.execute("DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers "
                                "ORDER BY rowid LIMIT (SELECT COUNT(*) / 2 FROM answers))")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, DataDirError) as exc:  # a full disk: answers are rendered each time
             log.warning("rendered answer not kept: %s", exc)
 
 
@@ -127,7 +128,7 @@ def init_app(app: Flask) -> None:
     try:
         app.extensions["observatorio_rendered"] = RenderedAnswers(
             Path(app.config["DATA_DIR"]) / RenderedAnswers.filename)
-    except (OSError, sqlite3.Error) as exc:  # a read-only data directory: serve, render each time
+    except (OSError, sqlite3.Error, DataDirError) as exc:  # read-only: serve, render each time
         log.warning("rendered answers not kept: %s", exc)
         app.extensions["observatorio_rendered"] = None
     app.before_request(_answer_known)

@@ -119,6 +119,18 @@ def test_a_data_directory_that_cannot_keep_answers_still_serves(app, data_dir):
     assert [get(client, "/opportunities").status_code for _ in range(2)] == [200, 200]
 
 
+def test_a_full_data_directory_only_means_rendering_each_time(app, monkeypatch):
+    from core.errors import DataDirError
+    from web.conditional import RenderedAnswers
+
+    def full(self):  # what core.statefile raises when the file system refuses a write
+        raise DataDirError("cannot write answers.db (OBSERVATORIO_DATA_DIR): database or disk is full")
+
+    monkeypatch.setattr(RenderedAnswers, "_db", full)
+    client = app.test_client()
+    assert [get(client, "/topics").status_code for _ in range(2)] == [200, 200]
+
+
 def test_threads_asking_the_same_question_at_once_compute_it_once(monkeypatch):
     import threading
     import time
