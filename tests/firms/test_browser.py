@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from tests.firms.test_api import seeded  # noqa: F401 - the fixture
-from tests.firms.test_web import PASSWORD, inbox, link_of  # noqa: F401 - inbox is a fixture
+from tests.firms.test_web import PASSWORD, link_of
 from tests.web.test_browser import CHROMIUM, browser, page, shot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="scripts/test installs Debian's chromium")
