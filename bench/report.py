@@ -80,8 +80,9 @@ def load(out: str) -> Iterator[Row]:
         for label, rate, p50, p95, p99, errors, _, ratio, server, client in lines:
             figures = (f"{rate} req/s; p50 {p50}, p95 {p95}, p99 {p99} ms; {errors} errors; "
                        f"cores used: server {server}, load generator {client}")
-            yield Row(f"{name}: {label}", figures,
-                      "1 process (waitress), same mix", ratio.replace(" (baseline)", "").strip())
+            ratios = re.findall(rf"{NUMBER}× (the baseline|1 process)", ratio)
+            yield Row(f"{name}: {label}", figures, "1 process, no answer cache, same mix",
+                      ", ".join(f"{figure}× over {over}" for figure, over in ratios) or "1.00×")
 
 
 def match(out: str) -> Iterator[Row]:

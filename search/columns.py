@@ -38,11 +38,14 @@ class Codes:
 
 
 class FacetColumns:
-    """kind, source, lang and stage per row, and (row, topic) and (row, supplier) pairs, ordered by rowid."""
+    """kind, source, lang and stage per row, and (row, topic) and (row, supplier) pairs, ordered by
+    rowid; and which rows are copies of another document."""
 
     def __init__(self, db: sqlite3.Connection, previous: FacetColumns | None = None):
-        rows = db.execute("SELECT rowid, kind, source, lang FROM documents ORDER BY rowid").fetchall()
+        rows = db.execute("SELECT rowid, kind, source, lang, duplicate_of IS NOT NULL FROM documents "
+                          "ORDER BY rowid").fetchall()
         self.rowids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.copy = np.array([r[4] for r in rows], dtype=bool)
         self.columns = {name: Codes([r[i] for r in rows]) for i, name in ((1, "kind"), (2, "source"),
                                                                           (3, "lang"))}
         stages = db.execute("SELECT json_extract(data, '$.stage') FROM document_contents ORDER BY rowid")
@@ -57,6 +60,10 @@ class FacetColumns:
 
     def _rows(self, rowids: list[int]) -> np.ndarray:
         return np.searchsorted(self.rowids, np.array(rowids, dtype=np.int64))
+
+    def copies(self, rowids: np.ndarray) -> np.ndarray:
+        """Which of `rowids` are copies of another document."""
+        return self.copy[np.searchsorted(self.rowids, rowids)]
 
     def count(self, rowids: np.ndarray, facets: Sequence[str]) -> dict[str, dict[str, int]]:
         """Facet counts of the given rows, at most FACET_SIZE values each."""

@@ -244,7 +244,12 @@ class SQLiteBackend(SearchBackend):
 
     def _keyword_matching(self, db: sqlite3.Connection, query: SearchQuery) -> Matching:
         """The rows the words and filters match, remembered for the next primitive of the same
-        search (hybrid asks for the total and the ranking of the same words)."""
+        search (hybrid asks for the total and the ranking of the same words). Without copies, it
+        is the match with copies less the copies: counting the hidden copies, which follows,
+        then matches the words once, not twice."""
+        if query.hides_copies:
+            everything = self._keyword_matching(db, query.but(duplicates=True))
+            return everything.but_not(self._columns(db, FacetColumns).copies(everything.rowids))
         compiled = compile_query(query)
         key = (self._generation(db), compiled.condition, str(compiled.params))
         recent = getattr(self._local, "recent", None)  # per thread: server threads share a backend

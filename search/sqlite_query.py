@@ -118,6 +118,11 @@ class Matching:
         return cls(np.array([r[0] for r in rows], dtype=np.int64),
                    np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None)
 
+    def but_not(self, excluded: np.ndarray) -> Matching:
+        """These rows less those where the boolean mask `excluded` is set."""
+        kept = ~excluded
+        return Matching(self.rowids[kept], None if self.scores is None else self.scores[kept])
+
     def plus(self, rowids: np.ndarray) -> Matching:
         """These rows and `rowids` (which rank after every scored row)."""
         extra = np.setdiff1d(rowids, self.rowids)

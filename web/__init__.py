@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         DATA_DIR=str(data_dir()),
         SEARCH_BACKEND=os.environ.get("OBSERVATORIO_SEARCH_BACKEND") or "sqlite",
         ADMIN_PASSWORD=os.environ.get("OBSERVATORIO_ADMIN_PASSWORD") or None,
+        ANSWER_CACHE=os.environ.get("OBSERVATORIO_ANSWER_CACHE", "on") != "off",  # off: computed each time
         SOURCES_FILE=None,  # the catalogue the admin shows and crawls (default config/sources.yaml)
         TAXONOMY_FILE=None,  # default config/topics.yaml
         SCHEDULE_FILE=None,  # when the scheduler runs each job (default config/schedule.yaml)

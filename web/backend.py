@@ -41,8 +41,10 @@ def get_backend() -> SearchBackend:
 
 def answers_state() -> str | None:
     """Generation, the firm profiles' generation, day and release: what an answer depends on
-    besides the request; None when the backend cannot tell its generation (then nothing is kept
-    or validated)."""
+    besides the request; None when the backend cannot tell its generation, or answers are not to
+    be kept (`ANSWER_CACHE` off): then nothing is kept or validated."""
+    if not current_app.config["ANSWER_CACHE"]:
+        return None
     holder = request if has_request_context() else None  # once per request; outside one, each time
     if holder is None or not hasattr(holder, "answers_state"):
         generation = get_backend().generation()

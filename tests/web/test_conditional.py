@@ -71,6 +71,21 @@ def test_a_question_asked_again_in_the_same_generation_is_answered_from_the_cach
     assert len(asked) > computed
 
 
+def test_with_the_answer_cache_off_every_answer_is_computed_and_none_is_conditional(data_dir, monkeypatch):
+    from web import create_app
+
+    asked = []
+    real = SQLiteBackend.search
+    monkeypatch.setattr(SQLiteBackend, "search", lambda self, query: asked.append(query) or real(self, query))
+    monkeypatch.setenv("OBSERVATORIO_ANSWER_CACHE", "off")
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    first = get(client, "/?q=ciberseguridad")
+    computed = len(asked)
+    assert first.status_code == 200 and "ETag" not in first.headers and computed
+    again = get(client, "/?q=ciberseguridad", **{"If-None-Match": "*"})
+    assert again.status_code == 200 and again.data == first.data and len(asked) == 2 * computed
+
+
 def test_a_polled_calendar_is_rendered_once_per_generation_for_every_reader(app, data_dir, monkeypatch):
     from web import renderers
 
