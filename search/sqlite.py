@@ -249,7 +249,8 @@ class SQLiteBackend(SearchBackend):
         then matches the words once, not twice."""
         if query.hides_copies:
             everything = self._keyword_matching(db, query.but(duplicates=True))
-            return everything.but_not(self._columns(db, FacetColumns).copies(everything.rowids))
+            copies = self._columns(db, FacetColumns).copies(everything.rowids)
+            return everything.but_not(copies, compile_query(query))
         compiled = compile_query(query)
         key = (self._generation(db), compiled.condition, str(compiled.params))
         recent = getattr(self._local, "recent", None)  # per thread: server threads share a backend

@@ -104,10 +104,13 @@ def iso(value: datetime | None) -> str | None:
 
 @dataclass
 class Matching:
-    """The rows a search matches, with their bm25 when words rank them (lower is better)."""
+    """The rows a search matches, with their bm25 when words rank them (lower is better), and
+    the clauses that match them when known (a page in another order is then read by them, not
+    by sending every rowid back)."""
 
     rowids: np.ndarray
     scores: np.ndarray | None = None
+    compiled: Compiled | None = None
 
     @classmethod
     def run(cls, db: sqlite3.Connection, compiled: Compiled) -> Matching:
@@ -116,12 +119,12 @@ class Matching:
         rows = db.execute(f"SELECT d.rowid{score} FROM {compiled.from_clause} WHERE {compiled.condition}",
                           compiled.params).fetchall()
         return cls(np.array([r[0] for r in rows], dtype=np.int64),
-                   np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None)
+                   np.array([r[1] for r in rows], dtype=np.float64) if compiled.ranked else None, compiled)
 
-    def but_not(self, excluded: np.ndarray) -> Matching:
-        """These rows less those where the boolean mask `excluded` is set."""
+    def but_not(self, excluded: np.ndarray, compiled: Compiled) -> Matching:
+        """These rows less those where the boolean mask `excluded` is set: those `compiled` matches."""
         kept = ~excluded
-        return Matching(self.rowids[kept], None if self.scores is None else self.scores[kept])
+        return Matching(self.rowids[kept], None if self.scores is None else self.scores[kept], compiled)
 
     def plus(self, rowids: np.ndarray) -> Matching:
         """These rows and `rowids` (which rank after every scored row)."""
@@ -138,6 +141,10 @@ class Matching:
         if not len(self.rowids) or not limit:
             return []
         if self.scores is None or query.effective_sort != "relevance":
+            if (compiled := self.compiled) is not None:
+                sql = (f"SELECT d.rowid, 0.0 FROM {compiled.from_clause} WHERE {compiled.condition} "
+                       f"ORDER BY {order_by(query, False)} LIMIT ? OFFSET ?")
+                return db.execute(sql, [*compiled.params, limit, offset]).fetchall()
             sql = (f"SELECT d.rowid, 0.0 FROM documents d WHERE d.rowid IN {ROWIDS} "
                    f"ORDER BY {order_by(query, False)} LIMIT ? OFFSET ?")
             return db.execute(sql, [json.dumps(self.rowids.tolist()), limit, offset]).fetchall()
