@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import DataDirError
+from .refused import refused_write
 
 
 def data_dir() -> Path:
@@ -25,8 +25,7 @@ def check_writable(folder: Path) -> None:
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as exc:
-        raise DataDirError(f"cannot write to the data directory {folder} (OBSERVATORIO_DATA_DIR): "
-                           f"{exc.strerror or exc}") from exc
+        raise refused_write(exc, folder) from exc
 
 
 def config_dir() -> Path:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DataDirError
 from .paths import data_dir
+from .refused import refused_write, unwritable
 
 
 class StateFile:
@@ -32,16 +32,9 @@ class StateFile:
             with db:
                 yield db
         except sqlite3.OperationalError as exc:
-            if not _unwritable(exc):
+            if not unwritable(exc):
                 raise
-            raise DataDirError(f"cannot write {self.path} (OBSERVATORIO_DATA_DIR): {exc}; "
-                               "the change was rolled back") from exc
+            raise refused_write(exc, self.path.parent, self.path.name, rolled_back=True) from exc
         finally:
             db.close()
 
-
-def _unwritable(exc: sqlite3.OperationalError) -> bool:
-    """The file system refused the write (full, read-only, an I/O error), not the SQL."""
-    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes keep it in the low byte
-    return primary in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
-                       sqlite3.SQLITE_CANTOPEN)

@@ -1,6 +1,13 @@
 """Errors of the crawl, under one root class."""
 
-from core.errors import ObservatorioError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.errors import DataDirError, ObservatorioError
+
+if TYPE_CHECKING:
+    from .health import SourceRun
 
 
 class CrawlError(ObservatorioError):
@@ -13,3 +20,12 @@ class UnreadableContent(CrawlError):
 
 class AttachmentError(CrawlError):
     """A linked document could not be read: corrupt, encrypted, too large or of another type."""
+
+
+class HealthNotRecorded(DataDirError):
+    """The crawl ran, but the data directory refused its health rows; `runs` holds what it did."""
+
+    def __init__(self, runs: list[SourceRun], sources: list[str], reason: DataDirError):
+        super().__init__(f"the health rows of {', '.join(sources)} (what `observatorio sources` and "
+                         f"the admin show) were not recorded: {reason}")
+        self.runs = runs

@@ -12,10 +12,12 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from core.errors import DataDirError
 from search.backend import SearchBackend
 
 from . import settings as default_settings
 from .config import CrawlerOptions, SourceBase
+from .errors import HealthNotRecorded
 from .health import HealthStore, SourceRun
 from .spiders import SPIDERS
 from .spiders.base import SKIP
@@ -37,6 +39,7 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
     settings, then `overrides`. Every source's run is recorded in `health` and returned, in the
     order given; its crawl state is saved unless some of its documents failed to index (the
     next run then fetches them again rather than trusting validators for pages it never stored).
+    A data directory that refuses a health row raises HealthNotRecorded, which carries the runs.
     """
     options = options or CrawlerOptions()
     state = state or CrawlState()
@@ -54,14 +57,34 @@ def crawl(sources: list[SourceBase], backend: SearchBackend, health: HealthStore
     for queue in by_host.values():
         _one_after_another(process, queue)
     process.start()
-    runs = []
-    for source, crawler in crawlers:
-        runs.append(_run(source, crawler))
-        if crawler.spider is not None and not crawler.stats.get_value("observatorio/index_failed"):
-            state.save(crawler.spider.state)
-    for run in runs:
-        health.record(run)
+    runs = [_finish(source, crawler, state) for source, crawler in crawlers]
+    _record(runs, health)
     return runs
+
+
+def _finish(source: SourceBase, crawler: Crawler, state: CrawlState) -> SourceRun:
+    """The source's run, its crawl state saved when it may be; a state the data directory
+    refused is one more error of the run, and the next run fetches the source again."""
+    run = _run(source, crawler)
+    if crawler.spider is not None and not crawler.stats.get_value("observatorio/index_failed"):
+        try:
+            state.save(crawler.spider.state)
+        except DataDirError as exc:
+            run.errors.append(f"crawl state not saved, the next run fetches the source again: {exc}")
+    return run
+
+
+def _record(runs: list[SourceRun], health: HealthStore) -> None:
+    """Record every run that the data directory takes, then raise HealthNotRecorded with all of
+    `runs` if it refused some: the caller still reports what the crawl did."""
+    refused: dict[str, DataDirError] = {}
+    for run in runs:
+        try:
+            health.record(run)
+        except DataDirError as exc:
+            refused[run.source] = exc
+    if refused:
+        raise HealthNotRecorded(runs, list(refused), next(iter(refused.values())))
 
 
 def _one_after_another(process: CrawlerProcess, queue: list[tuple[Crawler, dict]]) -> None:

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
+from core.errors import DataDirError
+
 from .document import Document
 from .errors import BackendUnavailable, NotSupported
 from .query import Hit, SearchQuery, SearchResult
@@ -129,7 +131,7 @@ def get_backend(name: str | None = None, **options) -> SearchBackend:
     try:
         backend_class = getattr(importlib.import_module(module_name), class_name)
         return backend_class(**options)
-    except BackendUnavailable:
+    except (BackendUnavailable, DataDirError):  # already clear: unreachable, a full data directory, ...
         raise
     except Exception as exc:  # a missing module, a bad URL, an unreachable server
         raise BackendUnavailable(f"could not load backend {name!r}: {exc}") from exc

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from core.paths import data_dir
+from core.refused import refused_write, unwritable
 
 from .backend import SearchBackend
 from .columns import CACHE, FacetColumns, VectorMatrix
@@ -49,7 +50,12 @@ class SQLiteBackend(SearchBackend):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._check_fts5()
-        create_or_upgrade(self._db(), self._write_rows)
+        try:
+            create_or_upgrade(self._db(), self._write_rows)
+        except sqlite3.OperationalError as exc:  # e.g. no room for the WAL's shared-memory file
+            if not unwritable(exc):
+                raise
+            raise refused_write(exc, self.path.parent, self.path.name) from exc
 
     # -- connections ---------------------------------------------------------------------
 
@@ -77,10 +83,13 @@ class SQLiteBackend(SearchBackend):
             yield db
             if mode == "IMMEDIATE":
                 db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-        except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("COMMIT")  # in the try: a full disk often shows only now, as the WAL grows
+        except BaseException as exc:
+            if db.in_transaction:  # SQLite has already rolled back some failed COMMITs itself
+                db.execute("ROLLBACK")
+            if mode == "IMMEDIATE" and isinstance(exc, sqlite3.Error) and unwritable(exc):
+                raise refused_write(exc, self.path.parent, self.path.name, rolled_back=True) from exc
             raise
-        db.execute("COMMIT")
 
     @staticmethod
     def _generation(db: sqlite3.Connection) -> int:

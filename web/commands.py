@@ -25,16 +25,23 @@ def crawl_and_report(sources: list, overrides: dict[str, Any] | None = None,
     """Crawl `sources` with the catalogue's `crawler:` options, record and print each run.
 
     A data directory that cannot be written or a backend that cannot be reached stops the run
-    with a clear error before anything is fetched, so nothing is marked as seen.
+    with a clear error before anything is fetched, so nothing is marked as seen. One that fills
+    up during the crawl still gets the report printed (each source whose state was not saved
+    says so), then the error about the health rows it refused.
     """
+    from crawlers.errors import HealthNotRecorded
     from crawlers.locks import source_locks
     from crawlers.runner import crawl
 
     check_writable(data_dir())
     backend = get_backend()
     backend.count()  # raises BackendUnavailable when the index cannot be reached
-    with source_locks(source.id for source in sources):
-        runs = crawl(sources, backend, HealthStore(), overrides, options)
+    try:
+        with source_locks(source.id for source in sources):
+            runs = crawl(sources, backend, HealthStore(), overrides, options)
+    except HealthNotRecorded as exc:
+        print_report(exc.runs, out)
+        raise
     print_report(runs, out)
     refresh_matches(out)
     return runs

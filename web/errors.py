@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from core.errors import DataDirError
 from search.errors import BackendUnavailable, InvalidQuery
 
 MACHINE_BLUEPRINTS = ("api", "feeds")
@@ -41,6 +42,12 @@ def init_app(app: Flask) -> None:
     def backend_unavailable(exc: BackendUnavailable):
         log.error("search backend unavailable: %s", exc)
         return render_error(503, str(exc))
+
+    @app.errorhandler(DataDirError)
+    def data_dir_unwritable(exc: DataDirError):
+        """A full or read-only data directory: unavailable for now; its path stays in the log."""
+        log.error("data directory: %s", exc)
+        return render_error(503, "the data directory cannot be written (full or read-only); see the log")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,6 +1,7 @@
-"""The data directory read-only or full during a crawl: a clear error, no corruption (`PRAGMA
-integrity_check` on every SQLite file), and the next run, with room again, stores exactly what
-a clean crawl stores, none twice.
+"""The data directory read-only or full during a crawl: a clear error (a full one called full),
+the report all the same when the crawl could start, no corruption (`PRAGMA integrity_check` on
+every SQLite file), and the next run, with room again, stores exactly what a clean crawl stores,
+none twice.
 
 Both faults are real file-system errors (EROFS, ENOSPC) made without privileges: the crawl runs
 in a user and mount namespace of its own (`unshare --user --map-root-user --mount`), where the
@@ -88,22 +89,51 @@ def test_a_read_only_data_directory_is_a_clear_error_and_fetches_nothing(tmp_pat
     assert_next_run_stores_what_a_clean_crawl_stores(crawled, data)
 
 
-# 0: the check before the crawl; 16 KiB: SQLite cannot size the index's shared-memory file;
-# 64 KiB: the index takes the documents, the crawl state cannot be saved; 160 KiB: room enough.
-@pytest.mark.parametrize("free_kib", [0, 16, 64, 160])
-def test_a_full_data_directory_is_a_clear_error_and_corrupts_nothing(tmp_path, crawled, free_kib):
+FULL = "the data directory {data} (OBSERVATORIO_DATA_DIR) is full: 0 bytes free of 1 MiB; cannot write "
+ROLLED_BACK = "database or disk is full; the change was rolled back"
+# For each FREE (KiB): the last line on stderr (None: exit 0) and the report's rows (none: no
+# report). Each is the same on every run: the fixtures, the seed and the tmpfs's 4 KiB pages are
+# fixed, and whichever write fails first had grown its file until the file system refused it,
+# so "0 bytes free" is measured every time.
+OUTCOMES = {
+    # the check before the crawl: nothing fetched, no report
+    0: (FULL + "to it: No space left on device", {}),
+    # SQLite cannot size the index's 32 KiB shared-memory file and says only "disk I/O error"
+    16: (FULL + "observatorio.db: disk I/O error", {}),
+    # the crawl runs (both sources are on one host: the first, unchanged, writes nothing to the
+    # index), then the second's new document, the first's crawl state and both health rows are
+    # refused: the report says so, stderr says the health was lost
+    64: ("the health rows of fx_dd_first, fx_dd_second (what `observatorio sources` and the admin show)"
+         " were not recorded: " + FULL + "health.db: " + ROLLED_BACK, {
+        "fx_dd_first": "partial 0 0 3 0 0 crawl state not saved, the next run fetches the source again: "
+                       + FULL + "crawl_state.db: " + ROLLED_BACK,
+        "fx_dd_second": "failed 0 0 0 1 0 1 documents not indexed: "
+                        + FULL + "observatorio.db: " + ROLLED_BACK}),
+    # room enough
+    160: (None, {"fx_dd_first": "ok 0 0 3 0 0", "fx_dd_second": "ok 1 0 0 0 0"}),
+}
+
+
+@pytest.mark.parametrize("free_kib", OUTCOMES)
+def test_a_full_data_directory_is_a_clear_error_and_corrupts_nothing(tmp_path, site, crawled, free_kib):
     data, after, seed = tmp_path / "data", tmp_path / "after", crawled["seed"]
     data.mkdir()
     full = (f'mount -t tmpfs -o size=1m tmpfs "{data}" && cp -a "{seed}/." "{data}/"'
             f' && dd if=/dev/zero of="{data}/filler" bs=1k 2>/dev/null'
             f' count=$(( $(df -k --output=avail "{data}" | tail -n 1) - {free_kib} ))')
     keep = f'rm "{data}/filler"; mkdir "{after}"; cp -a "{data}/." "{after}/";'
+    before = len(site.hits)
     crawl = crawl_in_namespace(full, keep, crawled["two"], data)
-    if crawl.returncode:  # else there was room enough after all: a clean run
-        last = crawl.stderr.strip().splitlines()[-1]
-        assert last.startswith(ERROR), crawl.stderr[-3000:]
-        assert any(reason in last for reason in ("No space left", "disk is full", "disk I/O error")), last
+    error, rows = OUTCOMES[free_kib]
+    if error is None:
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+        assert ERROR not in crawl.stderr
     else:
-        assert [row[0] for row in report(crawl.stdout).values()] == ["ok", "ok"], crawl.stdout
+        assert crawl.returncode == 1, crawl.stderr[-3000:]
+        assert crawl.stderr.strip().splitlines()[-1] == ERROR + error.format(data=data)
+    assert {source: " ".join(row) for source, row in report(crawl.stdout).items()} == {
+        source: row.format(data=data) for source, row in rows.items()}, crawl.stdout
+    assert bool(crawl.stdout) == bool(rows)  # no report at all when the crawl could not start
+    assert (len(site.hits) > before) == bool(rows)  # nor anything fetched
     assert_intact(after)
     assert_next_run_stores_what_a_clean_crawl_stores(crawled, after)

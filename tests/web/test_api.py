@@ -133,3 +133,16 @@ def test_an_unreachable_backend_is_503_not_500(data_dir):
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SEARCH_BACKEND": "nosuch"})
     response = app.test_client().get("/api/search")
     assert response.status_code == 503 and "could not load backend" in response.get_json()["error"]["message"]
+
+
+def test_an_index_the_data_directory_cannot_open_is_503_and_keeps_its_path_in_the_log(tmp_path, caplog):
+    from web import create_app
+
+    (tmp_path / "observatorio.db").mkdir()  # SQLite cannot open it: SQLITE_CANTOPEN, as on a full disk
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SEARCH_BACKEND": "sqlite"})
+    response = app.test_client().get("/api/search")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["message"] == (
+        "the data directory cannot be written (full or read-only); see the log")
+    index = tmp_path / "observatorio.db"
+    assert f"cannot write {index} (OBSERVATORIO_DATA_DIR): unable to open database file" in caplog.text
