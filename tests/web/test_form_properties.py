@@ -1,8 +1,10 @@
 """Hostile input to the HTML forms, which the OpenAPI document (and so tests/web/test_schema.py)
 does not reach: hypothesis POSTs any fields with any values — text with control characters, very
-long values, bytes that are not UTF-8, broken percent-encodings, fields missing or repeated — to
-every form a visitor or a mail client can send, and altered tokens to the signed links. Never a
-5xx, and what is refused (or rate-limited) leaves every store as it was.
+long values, bytes that are not UTF-8, broken percent-encodings, fields missing or repeated, with
+and without the CSRF token — to every form a visitor, a firm or a mail client can send (subscribe,
+the firm's application and profile, the admin's login), and altered tokens to the signed links
+(confirm, manage, one-click unsubscribe, a firm's edit and delete). Never a 5xx, and what is
+refused (or rate-limited) leaves every store as it was.
 
 Each test prints how many generated requests it sent (`pytest -s` shows them).
 """
@@ -18,7 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from web import create_app, tokens
+from firms.applications import Applications
+from firms.profiles import Firm
+from firms.store import FirmStore
+from web import create_app, firm_links, tokens
+from web.firm_links import token_for
 from web.mailings import CONFIRM_MAX_AGE, MANAGE_MAX_AGE
 from web.subscriptions import Subscriptions
 
@@ -26,6 +32,8 @@ EXAMPLES = 100  # generated requests per form, as tests/web/test_schema.py per o
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 FORM = "application/x-www-form-urlencoded"
 ADDRESS = "ana@example.org"
+FIRM = "datos-del-sur"
+PASSWORD = "contraseña-de-prueba"
 
 # Values that pass the first checks, so that generated requests reach the deeper branches too.
 PLAUSIBLE = [b"", b"ana@example.org", b"a@b", b"topic", b"search", b"digest", b"ai", b"cybersecurity",
@@ -146,9 +154,14 @@ def test_subscribe_never_fails_and_stores_nothing_it_refuses(client, data_dir, i
          lambda response, **_: response.status_code == 200)  # asked, and the confirmation sent
 
 
-def test_the_application_form_never_fails_and_stores_only_valid_profiles(client, data_dir):
-    from firms.applications import Applications
+PROFILE = {"name": one_of("Datos del Sur", "Sensores Brunca"), "canton": one_of("Osa", "Golfito"),
+           "description": one_of("Ciberseguridad para cooperativas: auditorías y respuesta a incidentes."),
+           "size": one_of("micro", "small"), "interests": one_of("funding_call", "tender"),
+           "email": one_of("hola@datosdelsur.example"), "public": one_of("1", ""),
+           "topics": one_of("cybersecurity", "ai"), "action": one_of("apply", "suggest", "save")}
 
+
+def test_the_application_form_never_fails_and_stores_only_valid_profiles(client, data_dir):
     token = csrf(client, "/firms/apply")
 
     def send(body, remote, with_csrf):
@@ -159,22 +172,36 @@ def test_the_application_form_never_fails_and_stores_only_valid_profiles(client,
         Applications().pending()  # what was stored is a valid profile (read back, validated)
         return response.status_code == 200 and "Solicitud recibida" in response.get_data(as_text=True)
 
-    valid = {"name": one_of("Datos del Sur", "Sensores Brunca"), "canton": one_of("Osa", "Golfito"),
-             "description": one_of("Ciberseguridad para cooperativas: auditorías y respuesta a incidentes."),
-             "size": one_of("micro", "small"), "interests": one_of("funding_call", "tender"),
-             "email": one_of("hola@datosdelsur.example"), "public": one_of("1", ""),
-             "topics": one_of("cybersecurity", "ai"), "action": one_of("apply", "suggest")}
-    strategies = {"body": form_bodies(valid), "remote": CLIENTS, "with_csrf": WITH_CSRF}
+    strategies = {"body": form_bodies(PROFILE), "remote": CLIENTS, "with_csrf": WITH_CSRF}
     fuzz("POST /firms/apply", data_dir, strategies, send, may_store)
 
 
 @pytest.fixture
-def subscriptions(data_dir) -> Subscriptions:
-    """One confirmed and one unconfirmed subscription of ADDRESS."""
+def stored_before(data_dir) -> None:
+    """One confirmed and one unconfirmed subscription of ADDRESS; the profile of FIRM."""
     store = Subscriptions(data_dir / "subscriptions.db")
     store.confirm(store.request(ADDRESS, "topic", topics=("ai",), frequency="daily").id)
     store.request(ADDRESS, "digest")
-    return store
+    FirmStore().save([Firm(id=FIRM, name="Datos del Sur", canton="Osa", size="micro", interests=("tender",),
+                           description="Ciberseguridad para cooperativas del sur.",
+                           email="hola@datos.example")])
+
+
+def test_the_profile_form_never_fails_and_saves_only_valid_profiles(app, client, data_dir, stored_before):
+    with app.test_request_context():
+        link = f"/firms/{FIRM}/edit/{token_for(FIRM)}"
+    token = csrf(client, link)
+
+    def send(body, with_csrf):
+        body = f"csrf_token={token}&{body}" if with_csrf else body
+        return client.post(link, data=body, content_type=FORM)
+
+    def may_store(response, **_):
+        FirmStore().all(private=True)  # what was saved is a valid profile (read back, validated)
+        return response.status_code == 200 and "Perfil guardado." in response.get_data(as_text=True)
+
+    strategies = {"body": form_bodies({**PROFILE, "weekly": one_of("1", "")}), "with_csrf": WITH_CSRF}
+    fuzz("POST /firms/<id>/edit/<token> (the firm's own link)", data_dir, strategies, send, may_store)
 
 
 def means_the_same(app, purpose: str, token: str, value, max_age: float | None = None) -> bool:
@@ -186,19 +213,21 @@ def means_the_same(app, purpose: str, token: str, value, max_age: float | None =
             return False
 
 
-@pytest.mark.parametrize("purpose, prefix, value, needs_csrf, max_age", [
-    ("confirm", "/subscriptions/confirm/", 2, True, CONFIRM_MAX_AGE),
-    ("manage", "/subscriptions/manage/", ADDRESS, True, MANAGE_MAX_AGE),
-    ("unsubscribe", "/unsubscribe/", 1, False, None),  # RFC 8058: from mail clients, no session
+@pytest.mark.parametrize("purpose, prefix, value, max_age", [
+    ("confirm", "/subscriptions/confirm/", 2, CONFIRM_MAX_AGE),
+    ("manage", "/subscriptions/manage/", ADDRESS, MANAGE_MAX_AGE),
+    ("unsubscribe", "/unsubscribe/", 1, None),  # RFC 8058: from mail clients, no session, no CSRF token
+    (firm_links.PURPOSE, f"/firms/{FIRM}/edit/", FIRM, firm_links.MAX_AGE),
+    (firm_links.PURPOSE, f"/firms/{FIRM}/delete/", FIRM, firm_links.MAX_AGE),
 ])
-def test_altered_links_never_fail_and_change_nothing(app, client, data_dir, subscriptions, purpose, prefix,
-                                                     value, needs_csrf, max_age):
+def test_altered_links_never_fail_and_change_nothing(app, client, data_dir, stored_before, purpose, prefix,
+                                                     value, max_age):
     with app.test_request_context():
         token = tokens.sign(purpose, value)
-    form = csrf(client, path_of(prefix, token)) if needs_csrf else None
+    form = csrf(client, "/firms/apply")  # the session's token, good for every form
 
     def send(link, body, with_csrf):
-        body = f"csrf_token={form}&{body}" if with_csrf and form else body
+        body = f"csrf_token={form}&{body}" if with_csrf else body
         response = client.post(path_of(prefix, link), data=body, content_type=FORM)
         if not means_the_same(app, purpose, link, value, max_age):
             assert response.status_code in (400, 404, 413), (response.status_code, link)
@@ -207,6 +236,24 @@ def test_altered_links_never_fail_and_change_nothing(app, client, data_dir, subs
     def may_store(response, link, **_):
         return response.status_code == 200 and means_the_same(app, purpose, link, value, max_age)
 
-    valid = {"cancel": one_of("1", "2", "all"), "List-Unsubscribe": one_of("One-Click")}
-    fuzz(f"POST {prefix}<token>", data_dir, {"link": altered(token), "body": form_bodies(valid),
-                                             "with_csrf": WITH_CSRF}, send, may_store)
+    valid = PROFILE if purpose == firm_links.PURPOSE else {"cancel": one_of("1", "2", "all"),
+                                                            "List-Unsubscribe": one_of("One-Click")}
+    strategies = {"link": altered(token), "body": form_bodies(valid), "with_csrf": WITH_CSRF}
+    fuzz(f"POST {prefix.replace(FIRM, '<id>')}<token> (altered)", data_dir, strategies, send, may_store)
+
+
+def test_the_admin_login_never_fails_and_lets_in_only_the_password(data_dir):
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "ADMIN_PASSWORD": PASSWORD})
+
+    def send(body, remote, with_csrf):
+        client = app.test_client()  # a new visitor each time: logging in starts a new session
+        body = f"csrf_token={csrf(client, '/admin/login')}&{body}" if with_csrf else body
+        response = client.post("/admin/login", data=body, content_type=FORM,
+                               environ_base={"REMOTE_ADDR": remote})
+        assert response.status_code in (400, 401, 413) or quote(PASSWORD) in body, response.status_code
+        return response
+
+    strategies = {"body": form_bodies({"password": one_of(PASSWORD, "contrasena-de-prueba")}),
+                  "remote": CLIENTS, "with_csrf": WITH_CSRF}
+    fuzz("POST /admin/login", data_dir, strategies, send,
+         lambda response, **_: False)  # nothing stored but the limiter's count of wrong passwords
