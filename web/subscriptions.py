@@ -46,7 +46,8 @@ def normal_address(text: str) -> str:
 def normal_request(address: str, kind: str, *, topics: tuple[str, ...] = (), query: str = "",
                    frequency: str = "weekly", lang: str = "es", base_url: str = "") -> str:
     """The address as it will be written to, if `Subscriptions.request` takes this request;
-    InvalidSubscription says why not (so a request can be refused before anything is stored)."""
+    InvalidSubscription says why not (so a request can be refused before anything is stored).
+    It takes the same arguments as `request`, `base_url` included, to be called with them."""
     if kind not in KINDS or frequency not in FREQUENCIES or lang not in ("es", "en"):
         raise InvalidSubscription(f"unknown kind {kind!r}, frequency {frequency!r} or language {lang!r}")
     if (kind == "topic" and len(topics) != 1) or (kind == "search" and not query):

@@ -113,16 +113,6 @@ def path_of(prefix: str, token: str) -> str:
     return prefix + quote(token, safe="")
 
 
-@pytest.fixture
-def app(data_dir):
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def fuzz(label: str, data_dir, strategies: dict, send, may_store) -> None:
     """POST EXAMPLES generated requests with `send(**drawn)`: never a 5xx, and a store changed only
     when `may_store(response, **drawn)`. Print how many were tried and how they were answered."""
