@@ -33,6 +33,7 @@ from .subscriptions import (
     Subscriptions,
     canonical_query,
     masked,
+    normal_request,
 )
 
 bp = Blueprint("subscriptions", __name__)
@@ -81,15 +82,16 @@ def _limited(address: str) -> bool:
 def subscribe():
     try:
         asked = _asked()
-        subscription = store().request(request.form.get("email", ""), **asked)
+        address = normal_request(request.form.get("email", ""), **asked)
     except InvalidAddress as exc:
         problem = gettext("La dirección de correo no es válida: %(reason)s", reason=exc)
         return render_template("subscriptions/done.html", problem=problem), 400
     except InvalidSubscription as exc:
         return render_template("subscriptions/done.html", problem=str(exc)), 400
-    if _limited(subscription.address):
+    if _limited(address):  # before storing: a flood of requests must not fill the store either
         return render_template("subscriptions/done.html", problem=gettext(
             "Demasiadas solicitudes de suscripción. Inténtelo de nuevo dentro de una hora.")), 429
+    subscription = store().request(address, **asked)
     if subscription.confirmed_at is None:  # one confirmation a day: asking again after the link expired works
         try:
             key = f"confirm:{subscription.id}:{clock.today()}"

@@ -43,6 +43,18 @@ def normal_address(text: str) -> str:
         raise InvalidAddress(str(exc)) from None
 
 
+def normal_request(address: str, kind: str, *, topics: tuple[str, ...] = (), query: str = "",
+                   frequency: str = "weekly", lang: str = "es", base_url: str = "") -> str:
+    """The address as it will be written to, if `Subscriptions.request` takes this request;
+    InvalidSubscription says why not (so a request can be refused before anything is stored).
+    It takes the same arguments as `request`, `base_url` included, to be called with them."""
+    if kind not in KINDS or frequency not in FREQUENCIES or lang not in ("es", "en"):
+        raise InvalidSubscription(f"unknown kind {kind!r}, frequency {frequency!r} or language {lang!r}")
+    if (kind == "topic" and len(topics) != 1) or (kind == "search" and not query):
+        raise InvalidSubscription("a topic subscription needs one topic, a search one a search")
+    return normal_address(address)
+
+
 def canonical_query(query: SearchQuery) -> str:
     """The search's filters as a sorted query string: one text for the same search however asked."""
     values = query.model_dump(mode="json", exclude_defaults=True, exclude=NOT_SAVED)
@@ -98,11 +110,8 @@ class Subscriptions(StateFile):
     def request(self, address: str, kind: str, *, topics: tuple[str, ...] = (), query: str = "",
                 frequency: str = "weekly", lang: str = "es", base_url: str = "") -> Subscription:
         """The unconfirmed or confirmed subscription asking exactly this, made if there is none."""
-        if kind not in KINDS or frequency not in FREQUENCIES or lang not in ("es", "en"):
-            raise InvalidSubscription(f"unknown kind {kind!r}, frequency {frequency!r} or language {lang!r}")
-        if (kind == "topic" and len(topics) != 1) or (kind == "search" and not query):
-            raise InvalidSubscription("a topic subscription needs one topic, a search one a search")
-        key = (normal_address(address), kind, json.dumps(sorted(topics)), query, frequency)
+        address = normal_request(address, kind, topics=topics, query=query, frequency=frequency, lang=lang)
+        key = (address, kind, json.dumps(sorted(topics)), query, frequency)
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT * FROM subscriptions WHERE address = ? AND kind = ? AND topics = ?"

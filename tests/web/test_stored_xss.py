@@ -1,25 +1,25 @@
 """Stored XSS: a crawled document with markup in every field it has (title, summary, body,
 organisations, its link, its attachments' names and links) stays text in every output: the
-pages, Atom, iCalendar, CSV, JSON and the digest e-mail as it reaches a real SMTP server."""
+pages, Atom, iCalendar, CSV, JSON, and the digest and alert e-mails as they reach a real SMTP
+server (the firms' outputs: tests/firms/test_stored_xss.py)."""
 
 import csv
 import io
 from datetime import timedelta
-from email import message_from_string
+from email.message import EmailMessage
 from html.parser import HTMLParser
 
 import feedparser
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from search.document import Attachment
-from tests.helpers import free_port, run_cli
+from tests.helpers import run_cli
 from tests.search.test_backend_contract import NOW, doc
 from tests.web.conftest import SEEDED, seed
-from tests.web.test_mail import Inbox
 from web import create_app
 from web.digest import iso_week
+from web.subscriptions import Subscriptions
 
 DOC_ID = "hostile-all"
 TITLE = "<script>xss(title)</script> inteligencia"
@@ -117,28 +117,42 @@ def test_json_round_trips_every_field(client):
     assert [(a["title"], a["url"]) for a in item["attachments"]] == expected
 
 
-def test_the_digest_email_shows_every_field_as_text(data_dir, tmp_path):
+def mail_parts(message: EmailMessage, where: str) -> tuple[str, str]:
+    """The message's text and HTML parts; its subject, a header no client renders, without payload."""
+    assert "xss" not in message["Subject"], where
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def test_the_digest_email_shows_every_field_as_text(data_dir, tmp_path, inbox):
     seed(data_dir, [*SEEDED, HOSTILE_ALL])
     subscribers = tmp_path / "subscribers.yaml"
     subscribers.write_text("subscribers:\n  - {email: comision@example.org}\n"
                            "  - {email: ia@example.org, lang: en}\n")
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        sent = run_cli("digest", "--week", iso_week(HOSTILE_ALL.published.date()), "--send",
-                       "--subscribers", str(subscribers),
-                       env={"OBSERVATORIO_SMTP_URL": f"smtp://127.0.0.1:{port}?from=obs@example.org"})
-    finally:
-        controller.stop()
+    sent = run_cli("digest", "--week", iso_week(HOSTILE_ALL.published.date()), "--send",
+                   "--subscribers", str(subscribers))
     assert sent.returncode == 0, sent.stdout + sent.stderr[-2000:]
     assert len(inbox.messages) == 2
-    for _, recipients, raw in inbox.messages:
-        message = message_from_string(raw)
-        assert "xss" not in message["Subject"]
-        parts = {part.get_content_type(): part.get_payload(decode=True).decode(part.get_content_charset())
-                 for part in message.walk() if not part.is_multipart()}
-        assert_text_only(parts["text/html"], f"e-mail to {recipients}", ("title", "org"))
+    for message in inbox.messages:
+        where = f"e-mail to {message['To']}"
+        text, html = mail_parts(message, where)
+        assert_text_only(html, where, ("title", "org"))
         # The text part is Markdown, which some clients render: its markup is escaped too.
-        assert_text_only(parts["text/plain"], f"text of the e-mail to {recipients}", ())
-        assert "&lt;script&gt;xss\\(title\\)" in parts["text/plain"]
+        assert_text_only(text, f"text of the {where}", ())
+        assert "&lt;script&gt;xss\\(title\\)" in text
+
+
+def test_the_alert_emails_show_every_field_as_text(data_dir, inbox):
+    seed(data_dir, [*SEEDED, HOSTILE_ALL])
+    store = Subscriptions(data_dir / "subscriptions.db")
+    asked = [("tema@example.org", "topic", {"topics": ("ai",), "base_url": "https://observatorio.example/"}),
+             # no site address known: the message links the documents' own URLs
+             ("busqueda@example.org", "search", {"query": "q=inteligencia", "lang": "en"})]
+    for address, kind, what in asked:  # confirmed before any baseline: every match is new
+        store.confirm(store.request(address, kind, frequency="daily", **what).id)
+    sent = run_cli("alerts", "--send")
+    assert sent.returncode == 0 and "alerts sent to 2 of 2" in sent.stdout, sent.stdout + sent.stderr[-2000:]
+    for message in inbox.messages:
+        where = f"alert to {message['To']}"
+        text, html = mail_parts(message, where)
+        assert_text_only(html, where)
+        assert f"- {TITLE}" in text, where  # plain text, shown as it is

@@ -141,12 +141,13 @@ def test_asking_again_after_the_link_expired_sends_a_new_one(client, inbox, monk
     assert "Suscripción confirmada" in confirm(client, links_in(inbox.messages[1])[0])
 
 
-def test_requests_are_limited_per_address_and_per_client(client, inbox):
+def test_requests_are_limited_per_address_and_per_client(client, data_dir, inbox):
     assert [subscribe(client, kind="digest")[0] for _ in range(4)] == [200, 200, 200, 429]
     assert "Demasiadas solicitudes" in subscribe(client, kind="digest")[1]
     assert len(inbox.messages) == 1  # the same request again: one confirmation a day
     others = [subscribe(client, kind="digest", email=f"p{i}@example.org")[0] for i in range(8)]
     assert others == [200] * 7 + [429]  # ten accepted requests from this client in the hour
+    assert Subscriptions(data_dir / "subscriptions.db").of_address("p7@example.org") == []  # nor stored
 
 
 @pytest.mark.parametrize("form", [{"email": "not-an-address"}, {"email": "a@b"}, {"topic": "no_such_topic"},
