@@ -176,6 +176,11 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
+SHARED = ("The machine was busy with other work when this started: treat absolute figures as lower "
+          "bounds and compare ratios (both sides of each ratio ran under the same load).")
+IDLE = "Nothing else ran on the machine at the start."
+
+
 def markdown(results: list[tuple[Bench, list[Row], str, float]], load_before: tuple,
              load_after: tuple) -> str:
     lines = [
@@ -187,9 +192,8 @@ def markdown(results: list[tuple[Bench, list[Row], str, float]], load_before: tu
         "takes minutes; each benchmark's own defaults are larger (see its docstring and the README).", "",
         f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}",
-        f"- Load average (1, 5, 15 min) at start {load_before}, at end {load_after}. The machine was shared",
-        "  with other engineers' builds and tests while this ran: treat absolute figures as lower bounds",
-        "  and compare ratios (both sides of each ratio ran under the same load).", "",
+        f"- Load average (1, 5, 15 min) at start {load_before}, at end {load_after} (the benchmarks' own).",
+        f"  {SHARED if load_before[0] >= 1 else IDLE}", "",
         "| benchmark | figure | value | baseline (same run) | ratio | command |",
         "| --- | --- | --- | --- | --- | --- |",
     ]

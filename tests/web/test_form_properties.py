@@ -247,3 +247,32 @@ def test_the_admin_login_never_fails_and_lets_in_only_the_password(data_dir):
                   "remote": CLIENTS, "with_csrf": WITH_CSRF}
     fuzz("POST /admin/login", data_dir, strategies, send,
          lambda response, **_: False)  # nothing stored but the limiter's count of wrong passwords
+
+
+IDS = st.one_of(st.just(FIRM), st.text(min_size=1, max_size=40), st.text(min_size=300, max_size=400))
+
+
+@pytest.mark.parametrize("action", ["/admin/sources/{id}/run", "/admin/applications/{id}/approve",
+                                    "/admin/applications/{id}/reject", "/admin/firms/link",
+                                    "/firms/{id}/new-link"])
+def test_the_admins_and_the_new_link_forms_never_fail_and_act_only_on_a_known_firm(data_dir, stored_before,
+                                                                                  inbox, action):
+    """The admin's own forms (with its session), and the public "send me a new link": any id in
+    the path or the form, any body. Only FIRM's link may be sent (a row in the outbox); the
+    catalogue's sources are never among the generated ids, so no crawl starts."""
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "ADMIN_PASSWORD": PASSWORD})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["admin"] = True
+    form = csrf(client, "/firms/apply")
+
+    def send(firm_id, body, with_csrf):
+        body = f"csrf_token={form}&{body}" if with_csrf else body
+        return client.post(action.format(id=quote(firm_id, safe="")), data=body, content_type=FORM)
+
+    def may_store(response, firm_id, body, **_):
+        return response.status_code in (200, 302) and (firm_id == FIRM or FIRM in body)
+
+    valid = {"firm_id": IDS.map(str.encode)}
+    strategies = {"firm_id": IDS, "body": form_bodies(valid), "with_csrf": WITH_CSRF}
+    fuzz(f"POST {action}", data_dir, strategies, send, may_store)
