@@ -141,13 +141,11 @@ class Matching:
         if not len(self.rowids) or not limit:
             return []
         if self.scores is None or query.effective_sort != "relevance":
-            if (compiled := self.compiled) is not None:
-                sql = (f"SELECT d.rowid, 0.0 FROM {compiled.from_clause} WHERE {compiled.condition} "
-                       f"ORDER BY {order_by(query, False)} LIMIT ? OFFSET ?")
-                return db.execute(sql, [*compiled.params, limit, offset]).fetchall()
-            sql = (f"SELECT d.rowid, 0.0 FROM documents d WHERE d.rowid IN {ROWIDS} "
+            compiled = self.compiled or Compiled(where=[f"d.rowid IN {ROWIDS}"],
+                                                 params=[json.dumps(self.rowids.tolist())])
+            sql = (f"SELECT d.rowid, 0.0 FROM {compiled.from_clause} WHERE {compiled.condition} "
                    f"ORDER BY {order_by(query, False)} LIMIT ? OFFSET ?")
-            return db.execute(sql, [json.dumps(self.rowids.tolist()), limit, offset]).fetchall()
+            return db.execute(sql, [*compiled.params, limit, offset]).fetchall()
         depth = offset + limit
         reach = np.ones(len(self.scores), dtype=bool) if depth >= len(self.scores) else \
             self.scores <= np.partition(self.scores, depth - 1)[depth - 1]  # ties at the cut too
